@@ -1,0 +1,79 @@
+"""The codemod interface and the registry the plan's `codemod` step looks codemods up in.
+
+A codemod is one class per module: a pydantic `Config` (the plan step's parameters), a
+cheap `may_apply(source)` substring test decided before parsing, and `transform(module,
+file)` returning the new module and how many rewrites it made. Codemods must be
+idempotent and leave everything they do not need to change byte for byte.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Generic, TypeVar
+
+import libcst as cst
+from pydantic import BaseModel, ConfigDict
+
+
+class CodemodConfig(BaseModel):
+    """Parameters every codemod accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: list[str] | None = None
+    """Optional globs (target-relative, posix) limiting the files the codemod touches."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The file a transform works on."""
+
+    path: str
+    """Target-relative posix path, e.g. `app/services/x.py`."""
+    module: str
+    """Dotted module name from the path, e.g. `app.services.x` (`app` for `app/__init__.py`)."""
+    is_package: bool
+    """True for `__init__.py` (relative imports resolve from the package itself)."""
+
+
+ConfigT = TypeVar("ConfigT", bound=CodemodConfig)
+
+
+class Codemod(ABC, Generic[ConfigT]):
+    """One transform. Instances must be picklable (the runner may use a process pool)."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Config: ClassVar[type[CodemodConfig]]
+
+    def __init__(self, config: ConfigT, root: Path) -> None:
+        self.config = config
+        self.root = root
+
+    @abstractmethod
+    def may_apply(self, source: str) -> bool:
+        """Cheap test on the raw text: False means the file certainly needs no change."""
+
+    @abstractmethod
+    def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
+        """Return the rewritten module and the number of rewrites made."""
+
+
+REGISTRY: dict[str, type[Codemod]] = {}
+
+
+def register(cls: type[Codemod]) -> type[Codemod]:
+    """Class decorator: make a codemod available to plans under `cls.name`."""
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def module_name_for(path: str) -> SourceFile:
+    """Describe a target-relative posix path as a module."""
+    parts = path[: -len(".py")].split("/") if path.endswith(".py") else path.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return SourceFile(path=path, module=".".join(parts), is_package=is_package)

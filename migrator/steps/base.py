@@ -1,0 +1,74 @@
+"""What every step kind provides, and what the engine hands it.
+
+A step kind is a pydantic model (the plan's YAML for that step) with a `kind` and an
+`apply(ctx)` method. The engine, not the step, works out which files a step created,
+modified or deleted (from git), so steps only do their work and report extras such as
+rewrite counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+ProgressCallback = Callable[[str, int | None, int | None], None]
+"""progress(description, completed, total); completed/total may be None (indeterminate)."""
+
+
+def _no_progress(description: str, completed: int | None, total: int | None) -> None:
+    return None
+
+
+@dataclass
+class StepContext:
+    """One run's view of the tree a step works on (the target, or a dry-run worktree)."""
+
+    root: Path
+    """The tree the step changes: the target itself or a throwaway worktree of it."""
+    plan_dir: Path
+    """Folder of the plan file: files shipped with the plan resolve against it."""
+    target: Path
+    """The real target directory (template sources given relative to it resolve here)."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """The plan's template data (used to render `write` files)."""
+    trust: bool = False
+    progress: ProgressCallback = _no_progress
+
+
+@dataclass
+class StepOutcome:
+    """What a step reports beyond the file changes the engine sees for itself."""
+
+    summary: str
+    rewrites: dict[str, dict[str, int]] = field(default_factory=dict)
+    """path -> {codemod name: number of rewrites} (codemod steps)."""
+    notes: list[str] = field(default_factory=list)
+
+
+class StepModel(BaseModel):
+    """Base of every step kind's plan model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClassVar[str]
+    name: str | None = None
+    why: str | None = None
+    """Why the plan does this by hand or this way; rendered in the markdown document."""
+
+    def title(self) -> str:
+        """A short human title for tables and progress."""
+        return self.name or self.kind
+
+    def declared_paths(self) -> list[str]:
+        """Target-relative paths this step writes, patches or deletes (checked by preflight)."""
+        return []
+
+    def preflight(self, ctx: StepContext) -> None:
+        """Refuse (raise PreflightError) before anything is written."""
+
+    def apply(self, ctx: StepContext) -> StepOutcome:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,48 @@
+"""What every check kind provides and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+@dataclass
+class CheckContext:
+    root: Path
+    """The migrated tree the check inspects or runs in."""
+    plan_dir: Path
+
+
+@dataclass
+class CheckResult:
+    name: str
+    passed: bool
+    seconds: float
+    summary: str
+    """One line: what was checked and what came back."""
+    evidence: list[str] = field(default_factory=list)
+    """Lines that prove the result: a failing command's tail, the probe and its answer."""
+    commands: list[list[str]] = field(default_factory=list)
+    """The exact argv lists the check ran."""
+
+
+class CheckModel(BaseModel):
+    """Base of every check kind's plan model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClassVar[str]
+    name: str
+
+    def planned_commands(self) -> list[list[str]]:
+        """The exact commands this check will run (shown by `migrate plan`)."""
+        return []
+
+    def describe(self) -> str:
+        return self.kind
+
+    def run(self, ctx: CheckContext) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
