@@ -61,3 +61,26 @@ class CodemodParseError(StepFailed):
         )
         self.path = path
         self.line = line
+
+
+# -- the engine's own refusals ------------------------------------------------------------
+class NotAGitRepository(PreflightError):
+    """The target is not the root of a git repository."""
+
+
+class DirtyTree(PreflightError):
+    """The target has uncommitted changes and `--allow-dirty` was not given."""
+
+
+class HalfApplied(PreflightError):
+    """An earlier run stopped half way; its journal is still under `.git/migrator/`."""
+
+
+class CommitsOnTop(PreflightError):
+    """Commits were added on top of the migration; rollback needs `--force`."""
+
+
+class Interrupted(MigratorError):
+    """Ctrl-C: the run stopped after cleaning up (exit 130, the shell's convention)."""
+
+    exit_code = 130

@@ -1,5 +1,11 @@
-"""LibCST codemods, one module each, and the runner that applies them to a tree."""
+"""LibCST codemods, one module each, and the runner that applies them to a tree.
+
+Importing this package registers every codemod in `REGISTRY` under its plan name.
+"""
 
 from migrator.codemods.base import REGISTRY, Codemod, CodemodConfig, SourceFile, register
+
+# registration happens on import; after `base` so the modules can import it
+from migrator.codemods import move, rebase, rename, set_members  # noqa: E402, F401  isort: skip
 
 __all__ = ["REGISTRY", "Codemod", "CodemodConfig", "SourceFile", "register"]

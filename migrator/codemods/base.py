@@ -8,7 +8,9 @@ idempotent and leave everything they do not need to change byte for byte.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
@@ -36,6 +38,8 @@ class SourceFile:
     """Dotted module name from the path, e.g. `app.services.x` (`app` for `app/__init__.py`)."""
     is_package: bool
     """True for `__init__.py` (relative imports resolve from the package itself)."""
+    text: str | None = None
+    """The current source text when the runner has it (lets a transform skip needless work)."""
 
 
 ConfigT = TypeVar("ConfigT", bound=CodemodConfig)
@@ -51,6 +55,11 @@ class Codemod(ABC, Generic[ConfigT]):
     def __init__(self, config: ConfigT, root: Path) -> None:
         self.config = config
         self.root = root
+
+    def selects(self, path: str) -> bool:
+        """Whether the target-relative posix `path` is in this codemod's scope (`files` globs)."""
+        globs = self.config.files
+        return globs is None or any(glob_matches(g, path) for g in globs)
 
     @abstractmethod
     def may_apply(self, source: str) -> bool:
@@ -68,6 +77,34 @@ def register(cls: type[Codemod]) -> type[Codemod]:
     """Class decorator: make a codemod available to plans under `cls.name`."""
     REGISTRY[cls.name] = cls
     return cls
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_matches(glob: str, path: str) -> bool:
+    """Git-style glob match on posix paths: `*` stays in one folder, `**/` spans folders."""
+    return _glob_regex(glob).match(path) is not None
 
 
 def module_name_for(path: str) -> SourceFile:

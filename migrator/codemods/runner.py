@@ -1,21 +1,33 @@
 """Apply codemods to a target's Python files.
 
 Lists the files with git (tracked plus untracked, not ignored), skips files no codemod
-may apply to, parses the rest, and writes only what changed, keeping encoding and
-newlines. A file that does not parse fails the run before anything is written.
+may apply to (a substring test on the raw text, before any parsing), parses the rest,
+applies the codemods in order (each sees the previous one's output), and writes only what
+changed, keeping encoding and newlines. Many candidate files go to a process pool in
+chunks; a few are done in-process. A file that does not parse fails the whole run before
+anything is written.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import ast
+import multiprocessing
+import os
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
 
 from migrator.codemods.base import Codemod, module_name_for
-from migrator.errors import CodemodParseError
+from migrator.errors import CodemodParseError, StepFailed
+
+POOL_THRESHOLD = 48
+"""Candidate files below which the pool's start-up costs more than it saves."""
+
+CHUNKS_PER_WORKER = 4
 
 
 @dataclass
@@ -24,6 +36,27 @@ class CodemodReport:
     """path -> {codemod name: rewrites} for every file that changed."""
     files_seen: int = 0
     files_parsed: int = 0
+
+    @property
+    def rewrites(self) -> dict[str, int]:
+        """Codemod name -> rewrites over all files."""
+        totals: dict[str, int] = {}
+        for counts in self.changed.values():
+            for name, n in counts.items():
+                totals[name] = totals.get(name, 0) + n
+        return totals
+
+
+@dataclass(frozen=True)
+class _FileResult:
+    path: str
+    new: bytes | None
+    """The rewritten file, None when unchanged."""
+    counts: dict[str, int]
+    parse_error: tuple[int, str] | None = None
+    """(line, message) when the file does not parse."""
+    crash: str | None = None
+    """A codemod raised: the error text (a bug in the codemod, reported with the file)."""
 
 
 def list_python_files(root: Path) -> list[str]:
@@ -36,38 +69,118 @@ def list_python_files(root: Path) -> list[str]:
     return [p for p in paths if (root / p).is_file()]
 
 
-def _selected(codemod: Codemod, path: str) -> bool:
-    globs = codemod.config.files
-    return globs is None or any(fnmatch.fnmatch(path, g) for g in globs)
+def run_codemods(
+    root: Path, codemods: list[Codemod], *, write: bool = True, jobs: int | None = None
+) -> CodemodReport:
+    """Apply `codemods` in order to every Python file under `root`.
 
-
-def run_codemods(root: Path, codemods: list[Codemod], *, write: bool = True) -> CodemodReport:
-    """Apply `codemods` in order to every Python file under `root`."""
+    `jobs`: worker processes (default: CPU count); 1 keeps everything in-process.
+    Raises CodemodParseError (nothing written) if a candidate file does not parse.
+    """
     report = CodemodReport()
-    pending: dict[str, tuple[bytes, str]] = {}
+    candidates: list[tuple[str, bytes]] = []
     for path in list_python_files(root):
         report.files_seen += 1
-        raw = (root / path).read_bytes()
-        source = raw.decode("utf-8")
-        applicable = [c for c in codemods if _selected(c, path) and c.may_apply(source)]
-        if not applicable:
+        if not any(c.selects(path) for c in codemods):
             continue
-        try:
-            module = cst.parse_module(raw)
-        except cst.ParserSyntaxError as exc:
-            raise CodemodParseError(path, exc.raw_line, exc.message) from None
-        report.files_parsed += 1
-        counts: dict[str, int] = {}
-        file = module_name_for(path)
-        for codemod in applicable:
-            module, n = codemod.transform(module, file)
-            if n:
-                counts[codemod.name] = counts.get(codemod.name, 0) + n
-        new = module.bytes
-        if new != raw:
-            pending[path] = (new, path)
-            report.changed[path] = counts
+        raw = (root / path).read_bytes()
+        text = raw.decode("utf-8", "replace")
+        if any(c.selects(path) and c.may_apply(text) for c in codemods):
+            candidates.append((path, raw))
+    results = _process(candidates, codemods, jobs)
+    report.files_parsed = len(candidates)
+    failures = sorted((r for r in results if r.parse_error or r.crash), key=lambda r: r.path)
+    if failures:
+        first = failures[0]
+        if first.parse_error is not None:
+            line, message = first.parse_error
+            raise CodemodParseError(first.path, line, message)
+        raise StepFailed(f"{first.path}: {first.crash}", "nothing was written")
+    pending = sorted((r for r in results if r.new is not None), key=lambda r: r.path)
+    for result in pending:
+        report.changed[result.path] = result.counts
     if write:
-        for path, (new, _) in pending.items():
-            (root / path).write_bytes(new)
+        for result in pending:
+            assert result.new is not None
+            (root / result.path).write_bytes(result.new)
     return report
+
+
+def _process(
+    candidates: list[tuple[str, bytes]], codemods: list[Codemod], jobs: int | None
+) -> list[_FileResult]:
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(candidates) < POOL_THRESHOLD:
+        return transform_files(codemods, candidates)
+    size = max(1, -(-len(candidates) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        futures = [pool.submit(transform_files, codemods, chunk) for chunk in chunks]
+        return [r for f in futures for r in f.result()]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # forkserver: safe beside the threads a progress display runs; its server preloads
+    # the codemods once, so each worker starts in milliseconds
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["migrator.codemods.runner"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def transform_files(
+    codemods: Sequence[Codemod], files: Sequence[tuple[str, bytes]]
+) -> list[_FileResult]:
+    """Parse and transform each (path, raw bytes); pure, so it runs in a worker as well."""
+    return [_transform_file(codemods, path, raw) for path, raw in files]
+
+
+def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _FileResult:
+    file = module_name_for(path)
+    text: str | None = raw.decode("utf-8", "replace")
+    module: cst.Module | None = None
+    counts: dict[str, int] = {}
+    changed = False
+    for codemod in codemods:
+        if not codemod.selects(path):
+            continue
+        if text is None:
+            assert module is not None
+            text = module.code
+        if not codemod.may_apply(text):
+            continue
+        if module is None:
+            try:
+                module = cst.parse_module(raw)
+            except cst.ParserSyntaxError as exc:
+                return _FileResult(path, None, {}, parse_error=_syntax_error(raw, exc))
+            except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+                return _FileResult(path, None, {}, parse_error=(1, str(exc)))
+        try:
+            new, n = codemod.transform(module, replace(file, text=text))
+        except Exception as exc:  # noqa: BLE001 - reported with the file it happened on
+            return _FileResult(path, None, {}, crash=f"codemod {codemod.name} failed: {exc!r}")
+        if n:
+            counts[codemod.name] = counts.get(codemod.name, 0) + n
+        if new is not module:
+            module = new
+            text = None
+            changed = True
+    if module is None or not changed:
+        return _FileResult(path, None, {})
+    new_bytes = module.bytes
+    if new_bytes == raw:
+        return _FileResult(path, None, {})
+    return _FileResult(path, new_bytes, counts)
+
+
+def _syntax_error(raw: bytes, exc: cst.ParserSyntaxError) -> tuple[int, str]:
+    """Python's own line and message when it rejects the file too (they read better)."""
+    try:
+        compile(raw, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as py_exc:
+        return py_exc.lineno or exc.raw_line, py_exc.msg
+    except ValueError:
+        pass
+    return exc.raw_line, exc.message

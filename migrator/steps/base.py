@@ -37,6 +37,8 @@ class StepContext:
     """The plan's template data (used to render `write` files)."""
     trust: bool = False
     progress: ProgressCallback = _no_progress
+    warnings: list[str] = field(default_factory=list)
+    """One-line warnings preflight found acceptable (shown to the user, run continues)."""
 
 
 @dataclass

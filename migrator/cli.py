@@ -1,0 +1,271 @@
+"""The `migrate` command: parses options, calls `migrator.engine`, prints with `migrator.report`.
+
+No logic lives here. Every MigratorError becomes one `error: ...` line and its exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from migrator import engine, report
+from migrator.errors import Interrupted, MigratorError, UsageError
+
+app = typer.Typer(
+    name="migrate",
+    help="Move a Flask backend onto a shared Copier template: plan, dry-run, apply, verify, "
+    "roll back.\n\nExit codes: 0 ok, 1 verification failed, 2 bad usage or plan, "
+    "3 preflight refused, 4 a step failed (rolled back), 130 interrupted.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False,
+                                         metavar="PLAN")]
+TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's git repository.",
+                                         show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
+                                        "and extensions even if the plan does not say so.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _output() -> report.Output:
+    tty = sys.stdout.isatty()
+    return report.Output(Console(highlight=False, soft_wrap=not tty), rich=tty)
+
+
+@contextlib.contextmanager
+def _user_errors(json_out: bool, out: report.Output) -> Iterator[None]:
+    """One line per failure, the error's exit code, and any partial report first."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        _fail(Interrupted("interrupted (Ctrl-C)"), json_out, out)
+    except MigratorError as exc:
+        _fail(exc, json_out, out)
+
+
+def _fail(exc: MigratorError, json_out: bool, out: report.Output) -> None:
+    partial = getattr(exc, "report", None)
+    if json_out:
+        data = report.apply_json(partial) if partial is not None else {}
+        print(report.dumps({**data, "error": str(exc), "exit_code": exc.exit_code}))
+    elif partial is not None:
+        report.render_apply(out, partial)
+    print(f"error: {exc}", file=sys.stderr)
+    raise typer.Exit(exc.exit_code)
+
+
+def _observer(json_out: bool, out: report.Output) -> report.ConsoleObserver | None:
+    return None if json_out else report.ConsoleObserver(out)
+
+
+def _confirm(question: str, yes: bool, json_out: bool) -> None:
+    if yes or json_out or not sys.stdin.isatty() or not sys.stdout.isatty():
+        return
+    if not typer.confirm(question, default=False):
+        raise UsageError("not confirmed; nothing was changed (pass --yes to skip the question)")
+
+
+@app.command("plan")
+def plan_command(
+    plan: PlanArg,
+    target: Annotated[Path | None, typer.Option(
+        "--target", "-t", help="Show the concrete effects on this repository (runs preflight and "
+        "the steps in a throwaway worktree).", show_default=False)] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
+    json_out: JsonOpt = False,
+    trust: TrustOpt = False,
+) -> None:
+    """Show what PLAN does to --target, step by step.
+
+    Validates the plan; with --target also runs preflight and the steps in a throwaway
+    worktree, listing the files each step creates, modifies and deletes, the rewrites of
+    each codemod and the exact commands each check will run. Changes nothing.
+
+    Example: migrate plan plans/my-app.yaml --target ../my-app
+    """
+    out = _output()
+    as_json = json_out or format is Format.json
+    with _user_errors(as_json, out):
+        quiet = as_json or format is Format.markdown or not out.rich
+        observer = None if quiet else _observer(False, out)
+        try:
+            result = engine.plan_report(plan, target, trust=trust, observer=observer)
+        finally:
+            if observer:
+                observer.close()
+        if as_json:
+            print(report.dumps(report.plan_json(result)))
+        elif format is Format.markdown:
+            sys.stdout.write(report.render_markdown(result))
+        else:
+            report.render_plan(out, result)
+
+
+@app.command("apply")
+def apply_command(
+    plan: PlanArg,
+    target: TargetOpt,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Run in a throwaway worktree and "
+                                          "show the diff; the target is not touched.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="With --dry-run: write the "
+                                                "patch to this file.", show_default=False)] = None,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the plan's checks.")] = False,
+    keep_on_failure: Annotated[bool, typer.Option("--keep-on-failure", help="Leave a failed "
+                                                  "attempt in the tree instead of rolling back.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="On success, commit the result on a "
+                                         "new branch.")] = False,
+    branch: Annotated[str | None, typer.Option("--branch", help="Branch for --commit "
+                                               "(default migrate/<plan name>).",
+                                               show_default=False)] = None,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Run on uncommitted changes "
+                                              "(they become part of the checkpoint).")] = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+    trust: TrustOpt = False,
+) -> None:
+    """Apply PLAN to --target, verify, roll back on failure.
+
+    Takes a checkpoint (refs/migrator/checkpoint, journal under .git/migrator/), runs the
+    steps, then the checks. If a step or a check fails, the target is rolled back and the
+    attempt is kept as a patch under .git/migrator/attempts/.
+
+    Example: migrate apply plans/my-app.yaml --target ../my-app --dry-run
+    """
+    out = _output()
+    with _user_errors(json_out, out):
+        if output is not None and not dry_run:
+            raise UsageError("--output goes with --dry-run (a real run keeps its changes in the tree)")
+        if branch is not None and not commit:
+            raise UsageError("--branch goes with --commit")
+        if not dry_run:
+            _confirm(f"Apply {plan} to {target}?", yes, json_out)
+        observer = _observer(json_out, out)
+        try:
+            result = engine.apply(plan, target, dry_run=dry_run, output=output,
+                                  verify=not no_verify, keep_on_failure=keep_on_failure,
+                                  commit=commit, branch=branch, allow_dirty=allow_dirty,
+                                  trust=trust, observer=observer)
+        finally:
+            if observer:
+                observer.close()
+        if json_out:
+            print(report.dumps(report.apply_json(result)))
+        else:
+            report.render_apply(out, result)
+
+
+@app.command("verify")
+def verify_command(
+    plan: PlanArg,
+    target: TargetOpt,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check "
+                                                   "(repeatable).", show_default=False)] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run PLAN's checks on --target and show their evidence.
+
+    Every check runs even after one fails; exit 1 if any failed.
+
+    Example: migrate verify plans/my-app.yaml --target ../my-app --only tests
+    """
+    out = _output()
+    with _user_errors(json_out, out):
+        observer = _observer(json_out, out)
+        try:
+            result = engine.verify(plan, target, only=only or None, observer=observer)
+        finally:
+            if observer:
+                observer.close()
+        if json_out:
+            print(report.dumps(report.verify_json(result)))
+        else:
+            report.render_verify(out, result)
+        if not result.passed:
+            names = ", ".join(r.name for r in result.failed)
+            print(f"error: verification failed: {names}", file=sys.stderr)
+            raise typer.Exit(1)
+
+
+@app.command("rollback")
+def rollback_command(
+    target: TargetOpt,
+    force: Annotated[bool, typer.Option("--force", help="Roll back even if commits were added "
+                                        "on top of the migration.")] = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Restore --target to its checkpoint, byte for byte.
+
+    Tracked files, untracked files that existed before, file modes, HEAD, branch and index
+    come back; ignored files are never touched. Works after a crash; idempotent.
+
+    Example: migrate rollback --target ../my-app
+    """
+    out = _output()
+    with _user_errors(json_out, out):
+        _confirm(f"Roll back {target} to its checkpoint?", yes, json_out)
+        result = engine.rollback(target, force=force)
+        if json_out:
+            print(report.dumps(report.rollback_json(result)))
+        else:
+            report.render_rollback(out, result)
+
+
+@app.command("status")
+def status_command(target: TargetOpt, json_out: JsonOpt = False) -> None:
+    """Show the recorded run on --target: plan, steps, checkpoint.
+
+    Example: migrate status --target ../my-app
+    """
+    out = _output()
+    with _user_errors(json_out, out):
+        result = engine.status(target)
+        if json_out:
+            print(report.dumps(report.status_json(result)))
+        else:
+            report.render_status(out, result)
+
+
+@app.command("schema")
+def schema_command(
+    json_out: JsonOpt = False,
+) -> None:
+    """Print the JSON Schema of plan files (for editors).
+
+    Example: migrate schema > plan.schema.json
+    """
+    from migrator.plan import plan_json_schema_text
+
+    with _user_errors(True, _output()):
+        print(plan_json_schema_text())
+
+
+# Further commands go here, one line each, their logic in their own module: e.g. the demo,
+# `app.command("demo")(demo.demo_command)` with `from migrator import demo` above.
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="migrate")
+    except KeyboardInterrupt:  # Ctrl-C outside a command's own cleanup
+        print("error: interrupted (Ctrl-C)", file=sys.stderr)
+        raise SystemExit(130) from None

@@ -1,0 +1,1004 @@
+"""`move`: point imports, attribute chains and dotted strings at a module's or symbol's new home.
+
+Each entry of `moves` maps an old dotted path to a new one. The path may name a module
+(`app.services.s3_service -> common.storage.s3_service`) or a symbol inside one, renamed
+or not (`app.utils.flask_error_handlers.register_error_handlers ->
+common.core.app.configure_error_handlers`). Every dotted name the file refers to that is
+an old path, or starts with one on a whole segment, is rewritten; the longest old path
+wins. A file keeps its import style: a `from` import stays a `from` import (split when
+only some of its names move, merged when two old modules land in the same new one), an
+`import a.b` stays an `import`, a relative import stays relative while its target stays
+inside the same package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ScopeProvider
+from pydantic import Field, field_validator
+
+from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.import_resolution import (
+    DOTTED,
+    chain_root,
+    dotted_name,
+    dotted_node,
+    import_from_module,
+    is_docstring,
+    iter_statements,
+    matches_prefix,
+    module_source,
+    package_of,
+    relative_base,
+    split_dotted,
+)
+
+
+class MoveConfig(CodemodConfig):
+    """Parameters of the `move` codemod.
+
+    Example plan step:
+
+        - codemod: move
+          moves:
+            app.services.s3_service: common.storage.s3_service
+            app.utils.flask_error_handlers.register_error_handlers: common.core.app.configure_error_handlers
+          files: ["app/**/*.py", "tests/**/*.py"]   # optional
+    """
+
+    moves: dict[str, str] = Field(
+        min_length=1,
+        description=(
+            "Old dotted path -> new dotted path. A path names a module or a symbol in one; "
+            "a symbol may get a new name. Dotted names starting with an old path on a whole "
+            "segment move with it (`a.b` moves `a.b.c`, never `a.bc`)."
+        ),
+    )
+
+    @field_validator("moves")
+    @classmethod
+    def _dotted_paths(cls, moves: dict[str, str]) -> dict[str, str]:
+        for old, new in moves.items():
+            for path in (old, new):
+                if not DOTTED.match(path):
+                    raise ValueError(f"{path!r} is not a dotted Python name")
+            if matches_prefix(new, old):
+                raise ValueError(
+                    f"{old!r} -> {new!r}: the new path may not be the old one or inside it "
+                    "(a second run would move it again)"
+                )
+        return moves
+
+
+@dataclass(frozen=True)
+class MoveTable:
+    """The moves, longest old path first, with the lookups the transform needs."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, moves: dict[str, str]) -> MoveTable:
+        return cls(tuple(sorted(moves.items(), key=lambda kv: -len(kv[0]))))
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        """The (old, new) pair whose old path is `name` or its longest whole-segment prefix."""
+        for old, new in self.pairs:
+            if matches_prefix(name, old):
+                return old, new
+        return None
+
+    def target(self, name: str) -> str | None:
+        """Where `name` lives after the moves, or None if it does not move."""
+        hit = self.lookup(name)
+        if hit is None:
+            return None
+        old, new = hit
+        return new + name[len(old):]
+
+    @property
+    def needles(self) -> frozenset[str]:
+        """Substrings one of which any file referring to a moved path must contain."""
+        return frozenset(old.rpartition(".")[2] for old, _ in self.pairs)
+
+
+@register
+class Move(Codemod[MoveConfig]):
+    name = "move"
+    description = "Point imports, attribute chains and dotted strings at moved modules and symbols."
+    Config = MoveConfig
+
+    @property
+    def table(self) -> MoveTable:
+        return MoveTable.of(self.config.moves)
+
+    def may_apply(self, source: str) -> bool:
+        return any(needle in source for needle in self.table.needles)
+
+    def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
+        return apply_moves(module, file, self.table, self.root)
+
+
+# -- planning ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """What the pre-pass over a file's import statements decided."""
+
+    roots: dict[str, str] = field(default_factory=dict)
+    """Local name bound to a module -> its dotted path ("" when `import a.b` binds `a`)."""
+    root_statements: dict[str, cst.CSTNode] = field(default_factory=dict)
+    """Local name -> the import statement that binds it."""
+    imported_modules: set[str] = field(default_factory=set)
+    """Every `import x.y` (no alias) name in the file."""
+    module_statements: dict[str, cst.CSTNode] = field(default_factory=dict)
+    """`import x.y` name -> its statement."""
+    keep_alias: set[int] = field(default_factory=set)
+    """ids of from-import aliases of renamed symbols that must keep the old local name."""
+    renames: dict[int, str] = field(default_factory=dict)
+    """id(Name node) -> new name, for uses of renamed symbols."""
+    renamed_globals: dict[str, str] = field(default_factory=dict)
+    """Module-level names that get a new name (for `__all__` and string annotations)."""
+    star_additions: dict[int, list[tuple[str, str, str | None]]] = field(default_factory=dict)
+    """id(star ImportFrom) -> [(module, name, asname)] to import beside it."""
+    import_statements: list[cst.CSTNode] = field(default_factory=list)
+    import_hits: bool = False
+    """Some import statement names a moved path."""
+
+
+def apply_moves(
+    module: cst.Module, file: SourceFile, table: MoveTable, root: object = None
+) -> tuple[cst.Module, int]:
+    """Rewrite `module` (the contents of `file`) for the moves in `table`."""
+    plan = _plan(module, file, table)
+    scope = _scope_of_work(plan, table, file)
+    if scope is None:
+        return module, 0
+    transformer = _MoveTransformer(file, table, plan, root, imports_only=scope == "imports")
+    new = module.visit(transformer)
+    if transformer.added_after:
+        new = _add_imports_after(new, transformer)
+    unused = transformer.unused_bindings()
+    if unused:
+        new = new.visit(_DropBindings(unused))
+    return new, transformer.rewrites
+
+
+def _scope_of_work(plan: _Plan, table: MoveTable, file: SourceFile) -> str | None:
+    """"all" (visit every node), "imports" (only import lines need rewriting) or None.
+
+    Visiting every expression costs about as much as parsing did, so it is done only
+    when something outside the import lines can match: a use to rename, an attribute
+    chain through an import, or an old dotted path written outside the imports.
+    """
+    if plan.renames or plan.renamed_globals:
+        return "all"
+    for local, bound in plan.roots.items():
+        for old, _ in table.pairs:
+            if (not bound and old.partition(".")[0] == local) or (
+                bound and old.startswith(bound + ".")
+            ):
+                return "all"
+    text = file.text
+    olds = [old for old, _ in table.pairs]
+    if text is None:
+        return "all"
+    outside = {old: text.count(old) for old in olds}
+    if any(outside.values()):
+        for stmt in plan.import_statements:
+            code = cst.Module(body=[]).code_for_node(stmt)
+            for old in olds:
+                outside[old] -= code.count(old)
+        if any(n > 0 for n in outside.values()):
+            return "all"
+    return "imports" if plan.import_hits else None
+
+
+def _plan(module: cst.Module, file: SourceFile, table: MoveTable) -> _Plan:
+    plan = _Plan()
+    renamed: list[tuple[cst.ImportFrom, cst.ImportAlias, str]] = []
+    stars: list[tuple[cst.ImportFrom, str]] = []
+    for stmt in iter_statements(module.body):
+        if isinstance(stmt, cst.Import):
+            plan.import_statements.append(stmt)
+            for alias in stmt.names:
+                name = alias.evaluated_name
+                if table.lookup(name) is not None:
+                    plan.import_hits = True
+                if alias.asname is None:
+                    local = name.partition(".")[0]
+                    plan.roots[local] = ""
+                    plan.imported_modules.add(name)
+                    plan.module_statements[name] = stmt
+                else:
+                    local = alias.evaluated_alias or name
+                    plan.roots[local] = name
+                plan.root_statements[local] = stmt
+        elif isinstance(stmt, cst.ImportFrom):
+            plan.import_statements.append(stmt)
+            base = import_from_module(stmt, file)
+            if base is None:
+                continue
+            if isinstance(stmt.names, cst.ImportStar):
+                stars.append((stmt, base))
+                if table.lookup(base) is not None:
+                    plan.import_hits = True
+                continue
+            for alias in stmt.names:
+                name = alias.evaluated_name
+                full = f"{base}.{name}" if base else name
+                local = alias.evaluated_alias or name
+                plan.roots[local] = full
+                plan.root_statements[local] = stmt
+                target = table.target(full)
+                if target is not None:
+                    plan.import_hits = True
+                if target is not None and alias.asname is None:
+                    new_leaf = split_dotted(target)[1]
+                    if new_leaf != name:
+                        renamed.append((stmt, alias, new_leaf))
+    star_symbols = [
+        (stmt, base, old, new)
+        for stmt, base in stars
+        for old, new in table.pairs
+        if split_dotted(old)[0] == base and table.lookup(base) is None
+    ]
+    if renamed or star_symbols:
+        _plan_renames(module, plan, renamed, star_symbols)
+    if plan.star_additions:
+        plan.import_hits = True
+    return plan
+
+
+def _plan_renames(
+    module: cst.Module,
+    plan: _Plan,
+    renamed: list[tuple[cst.ImportFrom, cst.ImportAlias, str]],
+    star_symbols: list[tuple[cst.ImportFrom, str, str, str]],
+) -> None:
+    """Decide, with scope analysis, which renamed symbols can take their new name in the file.
+
+    A use is renamed only when every binding of the old name in its scope is one of the
+    imports being renamed the same way, and the new name appears nowhere in the file;
+    otherwise the import keeps the old name with `as`, which is always safe.
+    """
+    code = module.code
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    for stmt, alias, new_leaf in renamed:
+        old_local = alias.evaluated_name
+        scope = scopes.get(stmt)
+        if scope is None or re.search(rf"\b{re.escape(new_leaf)}\b", code):
+            plan.keep_alias.add(id(alias))
+            continue
+        assignments = scope.assignments[old_local]
+        same = [a for a in assignments if any(a.node is s for s, _, n in renamed if n == new_leaf)]
+        if len(same) != len(assignments):
+            plan.keep_alias.add(id(alias))
+            continue
+        for assignment in same:
+            for access in assignment.references:
+                plan.renames[id(access.node)] = new_leaf
+        if scope is scope.globals:
+            plan.renamed_globals[old_local] = new_leaf
+    for stmt, _base, old, new in star_symbols:
+        old_leaf = split_dotted(old)[1]
+        if not re.search(rf"\b{re.escape(old_leaf)}\b", code.replace(old, "")):
+            continue
+        new_parent, new_leaf = split_dotted(new)
+        asname = old_leaf if new_leaf != old_leaf else None
+        plan.star_additions.setdefault(id(stmt), []).append((new_parent, new_leaf, asname))
+
+
+# -- rewriting ---------------------------------------------------------------------------
+
+
+_BLOCK_NODES = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.SimpleStatementSuite,
+    cst.BaseCompoundStatement,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+)
+"""Nodes that hold statements: all an imports-only rewrite needs to walk through."""
+
+
+class _MoveTransformer(cst.CSTTransformer):
+    def __init__(
+        self, file: SourceFile, table: MoveTable, plan: _Plan, root: object, imports_only: bool
+    ) -> None:
+        super().__init__()
+        self.imports_only = imports_only
+        self.file = file
+        self.table = table
+        self.plan = plan
+        self.root = root
+        self.rewrites = 0
+        self.produced: set[int] = set()
+        """ids of statement lines this transform created or re-pointed (candidates to merge)."""
+        self.maybe_unused: set[tuple[str, str]] = set()
+        """Bindings a chain rewrite stopped going through: ("local", name) or ("module", a.b)."""
+        self._name_uses: Counter[str] = Counter()
+        """Uses left of each import-bound local name (outside import statements)."""
+        self._plain_chains: dict[int, str] = {}
+        """Dotted chains left that go through an `import a.b` binding."""
+        self._rewritten_roots: set[int] = set()
+        self._needed: set[str] = set()
+        """Modules the rewritten chains go through (`import` them, never drop them)."""
+        self.added_after: dict[int, list[str]] = {}
+        """id(binding import statement) -> `import x.y` modules to add right after it."""
+        self.lines: dict[int, object] = {}
+        """id(original import statement) -> the line that holds it after the rewrite."""
+        self._added_modules: set[str] = set()
+        self._continued: set[int] = set()
+        """ids of expressions an attribute is read from (`x` in `x.y`)."""
+        self._annotation_depth = 0
+        self._all_depth = 0
+        olds = "|".join(re.escape(old) for old, _ in table.pairs)
+        self._string_match = re.compile(rf"(?:{olds})(?:\.|\Z)")
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # imports only: walk statements, never into expressions or a line's own parts
+        if self.imports_only and not isinstance(node, _BLOCK_NODES):
+            return False
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        if self.imports_only and not isinstance(
+            original_node, (*_BLOCK_NODES, cst.SimpleStatementLine)
+        ):
+            return updated_node
+        return super().on_leave(original_node, updated_node)
+
+    # imports are rewritten whole, at the statement line, from the original nodes
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in original_node.body):
+            return updated_node
+        result = self._rewrite_line(original_node, updated_node)
+        first = result
+        if isinstance(result, cst.FlattenSentinel):
+            first = result.nodes[0]
+        for small in original_node.body:
+            self.lines[id(small)] = first
+        return result
+
+    def _rewrite_line(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        body: list[cst.BaseSmallStatement] = []
+        extra_lines: list[cst.SimpleStatementLine] = []
+        changed = False
+        for orig, upd in zip(original_node.body, updated_node.body):
+            replacement, extras = self._rewrite_import(orig, upd)
+            if replacement is not upd or extras:
+                changed = True
+            if replacement is not None:
+                body.append(replacement)
+            for extra, comment in extras:
+                line = cst.SimpleStatementLine(body=[extra])
+                if comment is not None:
+                    line = line.with_changes(
+                        trailing_whitespace=cst.TrailingWhitespace(
+                            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)
+                        )
+                    )
+                extra_lines.append(line)
+        if not changed:
+            return updated_node
+        lines: list[cst.SimpleStatementLine] = []
+        if body:
+            if body[-1] is not updated_node.body[-1]:
+                body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            lines.append(updated_node.with_changes(body=body))
+        elif extra_lines:
+            extra_lines[0] = extra_lines[0].with_changes(
+                leading_lines=updated_node.leading_lines,
+                trailing_whitespace=updated_node.trailing_whitespace
+                if extra_lines[0].trailing_whitespace.comment is None
+                else extra_lines[0].trailing_whitespace,
+            )
+        lines.extend(extra_lines)
+        self.produced.update(id(line) for line in lines)
+        if not lines:
+            return cst.RemoveFromParent()
+        return cst.FlattenSentinel(lines)
+
+    def _rewrite_import(
+        self, orig: cst.BaseSmallStatement, upd: cst.BaseSmallStatement
+    ) -> tuple[cst.BaseSmallStatement | None, list[tuple[cst.BaseSmallStatement, str | None]]]:
+        extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
+        if isinstance(orig, cst.Import):
+            new = self._rewrite_plain_import(orig)
+        elif isinstance(orig, cst.ImportFrom):
+            new, extras = self._rewrite_from_import(orig)
+        else:
+            return upd, []
+        return new, extras
+
+    def _rewrite_plain_import(self, node: cst.Import) -> cst.Import:
+        names = list(node.names)
+        changed = False
+        for i, alias in enumerate(names):
+            target = self.table.target(alias.evaluated_name)
+            if target is None:
+                continue
+            asname = alias.asname
+            if asname is not None and alias.evaluated_alias == target:
+                asname = None
+            names[i] = alias.with_changes(name=dotted_node(target), asname=asname)
+            changed = True
+        if not changed:
+            return node
+        self.rewrites += 1
+        return node.with_changes(names=names)
+
+    def _rewrite_from_import(
+        self, node: cst.ImportFrom
+    ) -> tuple[cst.ImportFrom | None, list[tuple[cst.BaseSmallStatement, str | None]]]:
+        base = import_from_module(node, self.file)
+        if base is None:
+            return node, []
+        if isinstance(node.names, cst.ImportStar):
+            return self._rewrite_star_import(node, base)
+        level = len(node.relative)
+        groups: dict[str, list[tuple[int, cst.ImportAlias]]] = {}
+        for i, alias in enumerate(node.names):
+            name = alias.evaluated_name
+            target = self.table.target(f"{base}.{name}" if base else name)
+            if target is None:
+                continue
+            new_parent, new_leaf = split_dotted(target)
+            asname = alias.asname
+            if asname is None and new_leaf != name and id(alias) in self.plan.keep_alias:
+                asname = cst.AsName(name=cst.Name(name))
+            elif asname is not None and alias.evaluated_alias == new_leaf:
+                asname = None
+            groups.setdefault(new_parent, []).append(
+                (i, alias.with_changes(name=cst.Name(new_leaf), asname=asname))
+            )
+        if not groups:
+            return node, []
+        self.rewrites += 1
+        moved = {i: alias for aliases in groups.values() for i, alias in aliases}
+        stay = groups.pop(base, [])
+        kept = [
+            (i, moved.get(i, alias))
+            for i, alias in enumerate(node.names)
+            if i not in moved or any(i == j for j, _ in stay)
+        ]
+        extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
+        replacement: cst.ImportFrom | None
+        if kept:
+            replacement = node.with_changes(names=_keep_aliases(node, [i for i, _ in kept], moved))
+        else:
+            first_parent = next(iter(groups))
+            indexes = [i for i, _ in groups.pop(first_parent)]
+            module, relative = self._from_module(first_parent, node, level)
+            if module is None and not relative:
+                extras.append((_plain_import(moved, indexes), None))
+                replacement = None
+            else:
+                replacement = node.with_changes(
+                    module=module,
+                    relative=relative,
+                    names=_keep_aliases(node, indexes, moved),
+                )
+        for new_parent, aliases in groups.items():
+            indexes = [i for i, _ in aliases]
+            comment = _first_comment(node, indexes)
+            module, relative = self._from_module(new_parent, node, level)
+            if module is None and not relative:
+                extras.append((_plain_import(moved, indexes), comment))
+                continue
+            extras.append((_new_from_import(module, relative, [moved[i] for i in indexes]), comment))
+        return replacement, extras
+
+    def _rewrite_star_import(
+        self, node: cst.ImportFrom, base: str
+    ) -> tuple[cst.ImportFrom | None, list[tuple[cst.BaseSmallStatement, str | None]]]:
+        extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
+        for module, name, asname in self.plan.star_additions.get(id(node), []):
+            alias = cst.ImportAlias(
+                name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None
+            )
+            extras.append((_new_from_import(dotted_node(module), [], [alias]), None))
+            self.rewrites += 1
+        target = self.table.target(base)
+        if target is None:
+            return node, extras
+        self.rewrites += 1
+        module, relative = self._from_module(target, node, len(node.relative))
+        return node.with_changes(module=module, relative=relative), extras
+
+    def _from_module(
+        self, new_parent: str, node: cst.ImportFrom, level: int
+    ) -> tuple[cst.Name | cst.Attribute | None, list[cst.Dot]]:
+        """Module and dots for `from <new_parent> import`, relative if the original was and can stay."""
+        if level:
+            base = relative_base(self.file, level)
+            if base is not None and matches_prefix(new_parent, base) and base:
+                rest = new_parent[len(base) + 1:]
+                return (dotted_node(rest) if rest else None), list(node.relative)
+        if not new_parent:
+            return None, []
+        return dotted_node(new_parent), []
+
+    # attribute chains: `app.services.s3_service.S3Service` after `import app.services.s3_service`
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._continued.add(id(node.value))
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        root = chain_root(original_node)
+        if not isinstance(root, cst.Name) or root.value not in self.plan.roots:
+            return updated_node
+        dotted = dotted_name(original_node)
+        if dotted is None:
+            return updated_node
+        bound = self.plan.roots[root.value]
+        full = dotted if not bound else bound + dotted[len(root.value):]
+        hit = self.table.lookup(full)
+        if hit is None or hit[0] != full or (bound and len(full) <= len(bound)):
+            if not bound and hit is None:
+                self._plain_chains[id(original_node)] = dotted
+            return updated_node
+        old, new = hit
+        self.rewrites += 1
+        inner: cst.BaseExpression = original_node.value
+        while isinstance(inner, cst.Attribute):
+            self._plain_chains.pop(id(inner), None)
+            inner = inner.value
+        if id(root) not in self._rewritten_roots:
+            self._rewritten_roots.add(id(root))
+            self._name_uses[root.value] -= 1
+        if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
+            self._import_for_chain(root.value, old, new, id(original_node) in self._continued)
+        return dotted_node(new)
+
+    def _import_for_chain(self, local: str, old: str, new: str, continued: bool) -> None:
+        """The chain no longer goes through the import that bound it: import its new module."""
+        in_tree = self.root is not None and (
+            module_source(self.root, new) is not None or module_source(self.root, old) is not None
+        )
+        # outside the tree: `x.leaf.attr` with a lowercase leaf reads like a module
+        is_module = in_tree or (continued and split_dotted(new)[1][:1].islower())
+        module = new if is_module else split_dotted(new)[0]
+        self._needed.add(module)
+        bound = self.plan.roots[local]
+        if bound:
+            statement = self.plan.root_statements[local]
+            self.maybe_unused.add(("local", local))
+        else:
+            through = [m for m in self.plan.imported_modules if matches_prefix(old, m)]
+            for m in through:
+                self.maybe_unused.add(("module", m))
+            longest = max(through, key=len) if through else None
+            statement = self.plan.module_statements.get(longest or "", self.plan.root_statements[local])
+        if not module or module in self._added_modules or module in self.plan.imported_modules:
+            return
+        self._added_modules.add(module)
+        self.added_after.setdefault(id(statement), []).append(module)
+
+    def unused_bindings(self) -> set[tuple[str, str]]:
+        """The bindings chain rewrites left without any use (and only those)."""
+        unused = set()
+        for kind, name in self.maybe_unused:
+            if kind == "local" and self._name_uses[name] <= 0:
+                unused.add((kind, name))
+            elif kind == "module" and not any(
+                matches_prefix(c, name) for c in [*self._plain_chains.values(), *self._needed]
+            ):
+                unused.add((kind, name))
+        return unused
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        if original_node.value in self.plan.roots:
+            self._name_uses[original_node.value] += 1
+        new = self.plan.renames.get(id(original_node))
+        if new is None:
+            return updated_node
+        self.rewrites += 1
+        return updated_node.with_changes(value=new)
+
+    # dotted strings: mock.patch targets, importlib calls, string annotations, __all__
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotation_depth += 1
+
+    def leave_Annotation(
+        self, original_node: cst.Annotation, updated_node: cst.Annotation
+    ) -> cst.Annotation:
+        self._annotation_depth -= 1
+        return updated_node
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets):
+            self._all_depth += 1
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if any(
+            isinstance(t.target, cst.Name) and t.target.value == "__all__"
+            for t in original_node.targets
+        ):
+            self._all_depth -= 1
+        return updated_node
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.target.value == "__all__":
+            self._all_depth += 1
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.AugAssign:
+        if isinstance(original_node.target, cst.Name) and original_node.target.value == "__all__":
+            self._all_depth -= 1
+        return updated_node
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        prefix = updated_node.prefix.lower()
+        if "b" in prefix or "f" in prefix:
+            return updated_node
+        quote = updated_node.quote
+        content = updated_node.value[len(prefix) + len(quote): -len(quote)]
+        new = self._string_target(content)
+        if new is None or new == content:
+            return updated_node
+        self.rewrites += 1
+        return updated_node.with_changes(
+            value=updated_node.value[: len(prefix) + len(quote)] + new + quote
+        )
+
+    def _string_target(self, content: str) -> str | None:
+        dotted = DOTTED.match(content) is not None
+        if dotted and self._string_match.match(content):
+            return self.table.target(content)
+        renamed = self.plan.renamed_globals
+        if not renamed:
+            return None
+        if self._all_depth and dotted and content in renamed:
+            return renamed[content]
+        if self._annotation_depth:
+            # a string annotation is an expression: rename whole names, not attributes
+            return re.sub(
+                r"(?<![\w.])([A-Za-z_]\w*)",
+                lambda m: renamed.get(m.group(1), m.group(1)),
+                content,
+            )
+        return None
+
+    # blocks: one import per new module
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = self._merge_produced(updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._merge_produced(updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def _merge_produced(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+        if not self.produced or not any(id(s) in self.produced for s in body):
+            return None
+        return merge_duplicate_imports(list(body), self.produced)
+
+
+def _add_imports_after(module: cst.Module, transformer: _MoveTransformer) -> cst.Module:
+    """Put `import new.module` right after the import each chain went through."""
+    after: dict[int, list[str]] = {}
+    for stmt_id, modules in transformer.added_after.items():
+        line = transformer.lines.get(stmt_id)
+        after.setdefault(id(line), []).extend(modules)
+    inserter = _InsertAfter(after)
+    module = module.visit(inserter)
+    if inserter.pending:
+        # the binding line was merged away: add on top, below the other imports
+        body = list(module.body)
+        index = _after_imports(body)
+        body[index:index] = [
+            cst.SimpleStatementLine([_import_statement(m)]) for m in inserter.pending
+        ]
+        module = module.with_changes(body=body)
+    return module
+
+
+class _InsertAfter(cst.CSTTransformer):
+    def __init__(self, after: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.after = after
+        self.pending = [m for modules in after.values() for m in modules]
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        modules = self.after.get(id(original_node))
+        if not modules:
+            return updated_node
+        for m in modules:
+            self.pending.remove(m)
+        return cst.FlattenSentinel(
+            [updated_node, *(cst.SimpleStatementLine([_import_statement(m)]) for m in modules)]
+        )
+
+
+def _after_imports(body: list[cst.BaseStatement]) -> int:
+    index = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(
+            stmt.body[0], (cst.Import, cst.ImportFrom, cst.Expr)
+        ):
+            index = i + 1
+        elif i > 0 or not is_docstring(stmt):
+            break
+    return index
+
+
+
+# -- building and editing import nodes ------------------------------------------------
+
+
+def _import_statement(module: str) -> cst.Import:
+    return cst.Import(names=[cst.ImportAlias(name=dotted_node(module))])
+
+
+def _plain_import(moved: dict[int, cst.ImportAlias], indexes: list[int]) -> cst.Import:
+    """`import x as y` for names that moved to a top-level module (no package to import from)."""
+    names = []
+    for n, i in enumerate(indexes):
+        alias = moved[i]
+        names.append(
+            cst.ImportAlias(
+                name=alias.name,
+                asname=alias.asname,
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                if n < len(indexes) - 1
+                else cst.MaybeSentinel.DEFAULT,
+            )
+        )
+    return cst.Import(names=names)
+
+
+def _new_from_import(
+    module: cst.Name | cst.Attribute | None, relative: list[cst.Dot], aliases: list[cst.ImportAlias]
+) -> cst.ImportFrom:
+    names = []
+    for n, alias in enumerate(aliases):
+        comma: cst.Comma | cst.MaybeSentinel = (
+            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if n < len(aliases) - 1
+            else cst.MaybeSentinel.DEFAULT
+        )
+        names.append(cst.ImportAlias(name=alias.name, asname=alias.asname, comma=comma))
+    return cst.ImportFrom(module=module, relative=relative, names=names)
+
+
+def _comment_after(alias: cst.ImportAlias) -> str | None:
+    comma = alias.comma
+    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        comment = comma.whitespace_after.first_line.comment
+        return comment.value if comment is not None else None
+    return None
+
+
+def _first_comment(node: cst.ImportFrom, indexes: list[int]) -> str | None:
+    assert not isinstance(node.names, cst.ImportStar)
+    for i in indexes:
+        comment = _comment_after(node.names[i])
+        if comment is not None:
+            return comment
+    return None
+
+
+def _keep_aliases(
+    node: cst.Import | cst.ImportFrom, keep: list[int], replaced: dict[int, cst.ImportAlias]
+) -> list[cst.ImportAlias]:
+    """The aliases at `keep` (replaced where given), keeping layout, comments and trailing comma."""
+    assert not isinstance(node.names, cst.ImportStar)
+    names = list(node.names)
+    out: list[cst.ImportAlias] = []
+    keep_set = set(keep)
+    for i, alias in enumerate(names):
+        if i in keep_set:
+            out.append(replaced.get(i, alias).with_changes(comma=alias.comma))
+            continue
+        # standalone comment lines after a dropped alias describe what follows: keep them
+        ws = alias.comma.whitespace_after if isinstance(alias.comma, cst.Comma) else None
+        if isinstance(ws, cst.ParenthesizedWhitespace) and any(
+            line.comment is not None for line in ws.empty_lines
+        ):
+            if out and isinstance(out[-1].comma, cst.Comma):
+                prev_ws = out[-1].comma.whitespace_after
+                if isinstance(prev_ws, cst.ParenthesizedWhitespace):
+                    out[-1] = out[-1].with_changes(
+                        comma=out[-1].comma.with_changes(
+                            whitespace_after=prev_ws.with_changes(
+                                empty_lines=[*prev_ws.empty_lines, *ws.empty_lines]
+                            )
+                        )
+                    )
+    if out and keep[-1] != len(names) - 1:
+        out[-1] = out[-1].with_changes(comma=names[-1].comma)
+    if out and not isinstance(out[-1].comma, cst.Comma) and len(out) < len(names):
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
+
+
+def _from_key(stmt: cst.BaseStatement) -> tuple[int, str] | None:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    node = stmt.body[0]
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    module = dotted_name(node.module) if node.module is not None else ""
+    return len(node.relative), module or ""
+
+
+def _plain_names(stmt: cst.BaseStatement) -> list[tuple[str, str | None]] | None:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    node = stmt.body[0]
+    if not isinstance(node, cst.Import):
+        return None
+    return [(a.evaluated_name, a.evaluated_alias) for a in node.names]
+
+
+def merge_duplicate_imports(
+    body: list[cst.BaseStatement], produced: set[int]
+) -> list[cst.BaseStatement]:
+    """Fold each produced import line into an earlier or pre-existing one of the same module.
+
+    Two old modules moved to one new module end up as one import; names already imported
+    are not repeated. Only lines in `produced` are removed; the line they merge into is
+    preferably one the file already had (so pre-existing imports are not relocated).
+    """
+    result = list(body)
+    for index, stmt in enumerate(body):
+        if id(stmt) not in produced:
+            continue
+        current = result.index(stmt) if stmt in result else -1
+        if current < 0:
+            continue
+        key = _from_key(stmt)
+        if key is not None:
+            host = _find_host(result, current, produced, lambda s: _from_key(s) == key)
+            if host is None or _has_inner_comment(stmt):
+                continue
+            merged = _merge_from(result[host], stmt)
+            result[host] = merged
+            produced.add(id(merged))
+            _drop_line(result, current)
+            continue
+        names = _plain_names(stmt)
+        if names is None:
+            continue
+        existing = {
+            n for i, s in enumerate(result) if i != current for n in (_plain_names(s) or [])
+        }
+        if all(n in existing for n in names):
+            _drop_line(result, current)
+    return result
+
+
+def _has_inner_comment(line: cst.SimpleStatementLine) -> bool:
+    """Comments inside a parenthesized import would be lost by merging it into another."""
+    return "#" in cst.Module(body=[]).code_for_node(line.body[0])
+
+
+def _find_host(result, current, produced, same) -> int | None:
+    candidates = [i for i, s in enumerate(result) if i != current and same(s)]
+    if not candidates:
+        return None
+    existing = [i for i in candidates if id(result[i]) not in produced]
+    if existing:
+        return existing[0]
+    earlier = [i for i in candidates if i < current]
+    return earlier[0] if earlier else None
+
+
+def _merge_from(host_line: cst.SimpleStatementLine, extra_line: cst.SimpleStatementLine):
+    host = host_line.body[0]
+    extra = extra_line.body[0]
+    assert isinstance(host, cst.ImportFrom) and isinstance(extra, cst.ImportFrom)
+    assert not isinstance(host.names, cst.ImportStar) and not isinstance(extra.names, cst.ImportStar)
+    have = {(a.evaluated_name, a.evaluated_alias) for a in host.names}
+    new = [a for a in extra.names if (a.evaluated_name, a.evaluated_alias) not in have]
+    if not new:
+        return host_line
+    names = list(host.names)
+    last = names[-1]
+    if isinstance(last.comma, cst.Comma):
+        # trailing comma (parenthesized): new names go on lines of their own, like the others
+        between = (
+            names[-2].comma if len(names) > 1 and isinstance(names[-2].comma, cst.Comma) else None
+        )
+        if between is None:
+            lpar = host.lpar
+            ws = lpar.whitespace_after if isinstance(lpar, cst.LeftParen) else cst.SimpleWhitespace(" ")
+            between = cst.Comma(whitespace_after=ws)
+        names[-1] = last.with_changes(comma=between)
+        for a in new[:-1]:
+            names.append(cst.ImportAlias(name=a.name, asname=a.asname, comma=between))
+        names.append(cst.ImportAlias(name=new[-1].name, asname=new[-1].asname, comma=last.comma))
+    else:
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        names[-1] = last.with_changes(comma=comma)
+        for a in new[:-1]:
+            names.append(cst.ImportAlias(name=a.name, asname=a.asname, comma=comma))
+        names.append(cst.ImportAlias(name=new[-1].name, asname=new[-1].asname))
+    return host_line.with_changes(body=[host.with_changes(names=names)])
+
+
+def _drop_line(result: list[cst.BaseStatement], index: int) -> None:
+    """Remove a line, handing its comment lines to the next statement."""
+    line = result.pop(index)
+    comments = [ln for ln in line.leading_lines if ln.comment is not None]
+    if comments and index < len(result):
+        nxt = result[index]
+        result[index] = nxt.with_changes(leading_lines=[*line.leading_lines, *nxt.leading_lines])
+    elif index < len(result) and line.leading_lines and not result[index].leading_lines:
+        result[index] = result[index].with_changes(leading_lines=line.leading_lines)
+
+
+class _DropBindings(cst.CSTTransformer):
+    """Remove the import aliases for bindings that lost their last use."""
+
+    def __init__(self, unused: set[tuple[str, str]]) -> None:
+        super().__init__()
+        self.locals = {name for kind, name in unused if kind == "local"}
+        self.modules = {name for kind, name in unused if kind == "module"}
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return False
+
+    def _unused(self, alias: cst.ImportAlias, plain: bool) -> bool:
+        if alias.asname is None and plain:
+            return alias.evaluated_name in self.modules
+        return (alias.evaluated_alias or alias.evaluated_name) in self.locals
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        body = []
+        for small in updated_node.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                plain = isinstance(small, cst.Import)
+                keep = [i for i, a in enumerate(small.names) if not self._unused(a, plain)]
+                if not keep:
+                    continue
+                if len(keep) < len(small.names):
+                    small = small.with_changes(names=_keep_aliases(small, keep, {}))
+            body.append(small)
+        if len(body) == len(updated_node.body) and all(
+            a is b for a, b in zip(body, updated_node.body)
+        ):
+            return updated_node
+        if not body:
+            return cst.RemoveFromParent()
+        body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(body=body)

@@ -1,0 +1,393 @@
+"""`rebase`: give a class new bases, dropping the members the new bases already define.
+
+The class's bases are replaced (keyword arguments such as `metaclass=` stay), the new
+bases are imported, and imports only the old bases or the dropped members used are
+removed. With `drop_inherited`, class-body members (assignments, annotated fields,
+methods, nested classes) that a new base defines are removed; what the bases define is
+learned by parsing their source in the target tree, following their own bases. Two
+kinds of members are never dropped automatically: `__init__`, and methods that call
+`super()` (they extend the base rather than repeat it); `keep` and `drop` override the
+automatic choice either way. Class-body references to a dropped member
+(`db_session` in `providers.Factory(PartService, db=db_session)`) become references
+through the base that defines it (`CommonContainer.db_session`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, ScopeProvider
+from pydantic import ConfigDict, Field, field_validator
+
+from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.class_members import (
+    BaseSpec,
+    class_body,
+    find_class,
+    inherited_members,
+    member_names,
+)
+from migrator.codemods.import_resolution import (
+    DOTTED,
+    dotted_name,
+    is_docstring,
+    package_of,
+    split_dotted,
+)
+
+
+class RebaseConfig(CodemodConfig):
+    """Parameters of the `rebase` codemod.
+
+    Example plan step:
+
+        - codemod: rebase
+          class: app.container.AppContainer
+          bases: [common.core.container.CommonContainer]
+          drop_inherited: true
+          keep: [metrics_service]
+          super_init: "super().__init__(settings, shutdown_coordinator)"
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    class_: str = Field(
+        alias="class",
+        description="Dotted path of the class: its module, then its name (`app.config.Settings`).",
+    )
+    bases: list[str] = Field(
+        min_length=1,
+        description=(
+            "The new bases, in order, each `module.Name` or `module.Name as Alias` "
+            "(`common.metrics.service.MetricsService as BaseMetricsService`). A base with "
+            "the class's own name and no alias is imported as `Base<Name>`."
+        ),
+    )
+    drop_inherited: bool = Field(
+        default=False,
+        description=(
+            "Remove class-body members a new base already defines (read from the bases' "
+            "source in the target tree). `__init__` and methods calling super() stay."
+        ),
+    )
+    keep: list[str] = Field(
+        default_factory=list, description="Members never dropped, even if a base defines them."
+    )
+    drop: list[str] = Field(
+        default_factory=list,
+        description="Members always dropped, whether or not a base defines them.",
+    )
+    super_init: str | None = Field(
+        default=None,
+        description=(
+            "A statement such as `super().__init__(settings)`, inserted first in `__init__` "
+            "(after its docstring) when `__init__` does not call super().__init__ yet."
+        ),
+    )
+
+    @field_validator("class_")
+    @classmethod
+    def _class_path(cls, value: str) -> str:
+        if not DOTTED.match(value) or "." not in value:
+            raise ValueError(f"{value!r} is not `module.ClassName`")
+        return value
+
+    @field_validator("bases")
+    @classmethod
+    def _base_specs(cls, value: list[str]) -> list[str]:
+        for text in value:
+            BaseSpec.parse(text)
+        return value
+
+    @field_validator("super_init")
+    @classmethod
+    def _statement(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                cst.parse_statement(value.strip() + "\n")
+            except cst.ParserSyntaxError as exc:
+                raise ValueError(f"super_init does not parse: {exc.message}") from exc
+        return value
+
+
+@register
+class Rebase(Codemod[RebaseConfig]):
+    name = "rebase"
+    description = "Change a class's bases; drop the members the new bases already define."
+    Config = RebaseConfig
+
+    @property
+    def module(self) -> str:
+        return split_dotted(self.config.class_)[0]
+
+    @property
+    def class_name(self) -> str:
+        return split_dotted(self.config.class_)[1]
+
+    def selects(self, path: str) -> bool:
+        return super().selects(path) and _defines_module(path, self.module)
+
+    def may_apply(self, source: str) -> bool:
+        return f"class {self.class_name}" in source
+
+    def specs(self) -> list[BaseSpec]:
+        specs = [BaseSpec.parse(text) for text in self.config.bases]
+        return [
+            BaseSpec(s.module, s.name, f"Base{s.name}")
+            if s.alias is None and s.name == self.class_name
+            else s
+            for s in specs
+        ]
+
+    def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
+        if file.module != self.module:
+            return module, 0
+        node = find_class(module, self.class_name)
+        if node is None:
+            return module, 0
+        specs = self.specs()
+        owners = self._member_owners(specs)
+        drops = self._drops(node, owners)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        context = CodemodContext(
+            full_module_name=file.module, full_package_name=package_of(file), wrapper=wrapper
+        )
+        scopes = wrapper.resolve(ScopeProvider)
+        rewrites = 0
+
+        new_bases = _bases_args(node, specs)
+        bases_changed = not _same_bases(node.bases, new_bases)
+        if bases_changed:
+            rewrites += 1
+            for arg in node.bases:
+                RemoveImportsVisitor.remove_unused_import_by_node(context, arg.value)
+            for spec in specs:
+                AddImportsVisitor.add_needed_import(context, spec.module, spec.name, spec.alias)
+
+        requalify: dict[int, cst.BaseExpression] = {}
+        body = class_body(node)
+        dropped = [stmt for stmt in body if set(member_names(stmt)) & drops]
+        for stmt in dropped:
+            rewrites += 1
+            RemoveImportsVisitor.remove_unused_import_by_node(context, stmt)
+            for member in member_names(stmt):
+                owner = _owner_local(member, owners, specs)
+                for ref in _class_scope_references(stmt, member, scopes, dropped):
+                    requalify[id(ref)] = cst.Attribute(value=cst.Name(owner), attr=cst.Name(member))
+
+        rewriter = _ClassRewriter(
+            node,
+            new_bases if bases_changed else None,
+            {id(s) for s in dropped},
+            requalify,
+            self.config.super_init,
+        )
+        new = module.visit(rewriter)
+        rewrites += rewriter.rewrites
+        if not rewrites:
+            return module, 0
+        new_wrapper = MetadataWrapper(new, unsafe_skip_copy=True)
+        context = CodemodContext(
+            full_module_name=file.module,
+            full_package_name=package_of(file),
+            wrapper=new_wrapper,
+            scratch=context.scratch,
+        )
+        new = new_wrapper.visit(RemoveImportsVisitor(context))
+        new = new.visit(AddImportsVisitor(context))
+        return new, rewrites
+
+    def _member_owners(self, specs: list[BaseSpec]) -> dict[str, BaseSpec]:
+        """Member name -> the first new base that defines it (in the tree)."""
+        owners: dict[str, BaseSpec] = {}
+        if not self.config.drop_inherited:
+            return owners
+        for spec in specs:
+            for member in inherited_members(self.root, spec.module, spec.name):
+                owners.setdefault(member, spec)
+        return owners
+
+    def _drops(self, node: cst.ClassDef, owners: dict[str, BaseSpec]) -> set[str]:
+        drops = set(self.config.drop)
+        for stmt in class_body(node):
+            for member in member_names(stmt):
+                if member not in owners:
+                    continue
+                if isinstance(stmt, cst.FunctionDef) and (
+                    member == "__init__" or _calls_super(stmt)
+                ):
+                    continue
+                drops.add(member)
+        return drops - set(self.config.keep)
+
+
+def _defines_module(path: str, module: str) -> bool:
+    stem = module.replace(".", "/")
+    return path in (f"{stem}.py", f"{stem}/__init__.py")
+
+
+def _calls_super(node: cst.FunctionDef) -> bool:
+    return "super(" in cst.Module(body=[]).code_for_node(node.body)
+
+
+def _owner_local(member: str, owners: dict[str, BaseSpec], specs: list[BaseSpec]) -> str:
+    spec = owners.get(member, specs[0])
+    return spec.local
+
+
+def _bases_args(node: cst.ClassDef, specs: list[BaseSpec]) -> list[cst.Arg]:
+    args = []
+    for i, spec in enumerate(specs):
+        last = i == len(specs) - 1
+        comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+        if not last or node.keywords:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        args.append(cst.Arg(value=cst.Name(spec.local), comma=comma))
+    if node.bases and args:
+        # the old last base's comma carries the layout towards `)` or the keywords
+        args[-1] = args[-1].with_changes(comma=node.bases[-1].comma)
+    return args
+
+
+def _same_bases(old: tuple[cst.Arg, ...] | list[cst.Arg], new: list[cst.Arg]) -> bool:
+    return [dotted_name(a.value) for a in old] == [dotted_name(a.value) for a in new]
+
+
+def _class_scope_references(stmt, member, scopes, dropped) -> list[cst.Name]:
+    """Names in the class body (outside dropped statements) that read the dropped `member`."""
+    target = _defining_name(stmt, member)
+    if target is None:
+        return []
+    scope = scopes.get(target)
+    if scope is None:
+        return []
+    inside_dropped = {id(n) for s in dropped for n in _names_in(s)}
+    refs = []
+    for assignment in scope.assignments[member]:
+        for access in assignment.references:
+            node = access.node
+            if isinstance(node, cst.Name) and id(node) not in inside_dropped:
+                refs.append(node)
+    return refs
+
+
+def _defining_name(stmt: cst.BaseStatement, member: str) -> cst.CSTNode | None:
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        return stmt.name
+    for small in getattr(stmt, "body", ()):
+        if isinstance(small, cst.Assign):
+            for t in small.targets:
+                if isinstance(t.target, cst.Name) and t.target.value == member:
+                    return t.target
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            if small.target.value == member:
+                return small.target
+    return None
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            found.append(n)
+
+    node.visit(_Names())
+    return found
+
+
+class _ClassRewriter(cst.CSTTransformer):
+    def __init__(
+        self,
+        target: cst.ClassDef,
+        new_bases: list[cst.Arg] | None,
+        dropped: set[int],
+        requalify: dict[int, cst.BaseExpression],
+        super_init: str | None,
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self.new_bases = new_bases
+        self.dropped = dropped
+        self.requalify = requalify
+        self.super_init = super_init
+        self.rewrites = 0
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        replacement = self.requalify.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        self.rewrites += 1
+        return replacement
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        if original_node is not self.target:
+            return updated_node
+        changes: dict[str, object] = {}
+        if self.new_bases is not None:
+            changes["bases"] = self.new_bases
+            if isinstance(updated_node.lpar, cst.MaybeSentinel):
+                changes["lpar"] = cst.LeftParen()
+                changes["rpar"] = cst.RightParen()
+        body = updated_node.body
+        if isinstance(body, cst.IndentedBlock):
+            statements = _drop_statements(original_node, body, self.dropped)
+            if self.super_init is not None:
+                statements = self._with_super_init(statements)
+            changes["body"] = body.with_changes(body=statements)
+        return updated_node.with_changes(**changes)
+
+    def _with_super_init(self, statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        assert self.super_init is not None
+        out = []
+        for stmt in statements:
+            if (
+                isinstance(stmt, cst.FunctionDef)
+                and stmt.name.value == "__init__"
+                and isinstance(stmt.body, cst.IndentedBlock)
+                and "super().__init__" not in cst.Module(body=[]).code_for_node(stmt.body)
+                and "super(" not in cst.Module(body=[]).code_for_node(stmt.body)
+            ):
+                inner = list(stmt.body.body)
+                at = 1 if inner and is_docstring(inner[0]) else 0
+                inner.insert(at, cst.parse_statement(self.super_init.strip() + "\n"))
+                stmt = stmt.with_changes(body=stmt.body.with_changes(body=inner))
+                self.rewrites += 1
+            out.append(stmt)
+        return out
+
+
+def _drop_statements(
+    original: cst.ClassDef, body: cst.IndentedBlock, dropped: set[int]
+) -> list[cst.BaseStatement]:
+    """The body without the dropped statements, blank lines tidied, never empty."""
+    originals = class_body(original)
+    out: list[cst.BaseStatement] = []
+    gap: tuple[cst.EmptyLine, ...] | None = None
+    for orig, stmt in zip(originals, body.body):
+        if id(orig) in dropped:
+            if gap is None:
+                gap = tuple(ln for ln in orig.leading_lines if ln.comment is None)
+            continue
+        if gap is not None:
+            if not out:
+                stmt = stmt.with_changes(leading_lines=_strip_blank_head(stmt.leading_lines))
+            elif not stmt.leading_lines:
+                stmt = stmt.with_changes(leading_lines=gap)
+            gap = None
+        out.append(stmt)
+    if not out:
+        out.append(cst.SimpleStatementLine(body=[cst.Pass()]))
+    return out
+
+
+def _strip_blank_head(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    lines = list(lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return lines
+
+

@@ -1,0 +1,415 @@
+"""The plan: a YAML file loaded into pydantic models, with `plan.yaml:LINE: key: expected` errors.
+
+Shape::
+
+    name: my-migration
+    description: what it does
+    data: {project_name: x}          # optional, template data for steps (e.g. `write` rendering)
+    steps:                           # each item: exactly one step kind key
+      - copier: {src: ../template, data: {...}}
+      - codemod: move                # a non-mapping value fills the kind's `shorthand` field;
+        moves: {a.b: c.d}            # sibling keys are fields too (here: the codemod's params)
+      - write: {path: app/x.py, from: files/x.py}
+        why: the one file no codemod can produce
+    verify:                          # each item: a `name` and exactly one check kind key
+      - {name: tests, command: [python, -m, pytest, -q]}
+
+Step kinds come from `migrator.steps.STEP_KINDS`, check kinds from
+`migrator.verify.CHECK_KINDS`; a codemod's parameters are validated by the `Config` of the
+codemod registered under that name in `migrator.codemods.REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from migrator.codemods.base import REGISTRY as CODEMODS
+from migrator.errors import PlanError
+from migrator.steps import load_step_kinds
+from migrator.steps.base import StepModel
+from migrator.verify import load_check_kinds
+from migrator.verify.base import CheckModel
+
+Loc = tuple[str | int, ...]
+
+
+class PlanHeader(BaseModel):
+    """The plan's top-level keys other than the step and check lists."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    data: dict[str, Any] = {}
+    steps: list[Any]
+    verify: list[Any] = []
+
+
+@dataclass
+class Plan:
+    name: str
+    description: str
+    data: dict[str, Any]
+    steps: list[StepModel]
+    checks: list[CheckModel]
+    path: Path
+    """The plan file (absolute)."""
+    display_path: str = ""
+    """The plan file as the user named it (used in messages)."""
+    step_lines: list[int] = field(default_factory=list)
+    step_sources: list[dict[str, Any]] = field(default_factory=list)
+    """Each step as written in the plan (rendered in the markdown document)."""
+
+    @property
+    def plan_dir(self) -> Path:
+        return self.path.parent
+
+
+# -- YAML with line numbers ---------------------------------------------------------------
+def _compose(text: str, where: str) -> tuple[yaml.Node | None, Any]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _refuse_duplicate_keys(node, where)
+        return node, loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "malformed YAML"
+        if exc.context and exc.context_mark and exc.problem:
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        raise PlanError(f"{where}:{line}: malformed YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{where}:1: malformed YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicate_keys(node: yaml.Node, where: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise PlanError(
+                        f"{where}:{key.start_mark.line + 1}: {key.value}: "
+                        "duplicate key (each key may appear once)"
+                    )
+                seen.add(key.value)
+            _refuse_duplicate_keys(value, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicate_keys(item, where)
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The (key node, value node) under `part`, or (None, None)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return key, value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return None, node.value[part]
+    return None, None
+
+
+def line_of(node: yaml.Node, loc: Loc, *, key_line: bool = False) -> int:
+    """Line of the deepest node `loc` reaches (the key's line for unknown/missing keys)."""
+    current = node
+    for i, part in enumerate(loc):
+        key, value = _child(current, part)
+        if value is None:
+            break
+        if key is not None and key_line and i == len(loc) - 1:
+            return key.start_mark.line + 1
+        current = value
+    return current.start_mark.line + 1
+
+
+def _loc_text(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "plan"
+
+
+def _expected(error: dict[str, Any], model: type[BaseModel] | None) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = sorted(model.model_fields) if model is not None else []
+        return f"unknown key (expected one of: {', '.join(known)})" if known else "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    return message[0].lower() + message[1:] if message else kind
+
+
+# -- validation ---------------------------------------------------------------------------
+@dataclass
+class _Item:
+    """One list item turned into model input, remembering where each field came from."""
+
+    node: yaml.Node
+    loc: Loc
+    """Location of the item in the document, e.g. ('steps', 2)."""
+    kind: str
+    values: dict[str, Any]
+    origin: dict[str, Loc]
+    """field -> location of its value relative to the item."""
+    nested: bool
+    """The kind's value is a mapping of settings (missing settings belong under it)."""
+
+
+class _PlanLoader:
+    def __init__(self, root: yaml.Node, where: str) -> None:
+        self.root = root
+        self.where = where
+
+    def fail(self, loc: Loc, what: str, *, key_line: bool = False) -> PlanError:
+        line = line_of(self.root, loc, key_line=key_line)
+        return PlanError(f"{self.where}:{line}: {_loc_text(loc)}: {what}")
+
+    def validate(self, model: type[BaseModel], values: Any, to_doc: Any) -> Any:
+        """Validate, translating the first error's location with `to_doc(loc) -> Loc`."""
+        try:
+            return model.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            loc = to_doc(tuple(error["loc"]))
+            missing = error["type"] in ("extra_forbidden", "missing")
+            owner = _owner_model(model, tuple(error["loc"]))
+            raise self.fail(loc, _expected(error, owner), key_line=missing) from None
+
+    def item(self, loc: Loc, raw: Any, kinds: dict[str, type[BaseModel]], what: str) -> _Item:
+        node = line_node(self.root, loc)
+        if not isinstance(raw, dict):
+            raise self.fail(loc, f"expected a mapping with one {what} kind key "
+                                 f"(one of: {', '.join(sorted(kinds))})")
+        found = [k for k in raw if k in kinds]
+        if len(found) != 1:
+            unknown = [k for k in raw if k not in kinds and k not in ("name", "why")]
+            if found:
+                problem = f"has {len(found)} {what} kind keys ({', '.join(found)}); expected exactly one"
+            elif unknown:
+                problem = f"unknown {what} kind '{unknown[0]}'"
+            else:
+                problem = f"missing the {what} kind key"
+            raise self.fail(loc, f"{problem} (one of: {', '.join(sorted(kinds))})")
+        kind = found[0]
+        cls = kinds[kind]
+        values: dict[str, Any] = {}
+        origin: dict[str, Loc] = {}
+        value = raw[kind]
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                values[str(key)] = inner
+                origin[str(key)] = (kind, key)
+        else:
+            shorthand = getattr(cls, "shorthand", None)
+            if shorthand is None:
+                raise self.fail((*loc, kind), "expected a mapping of its settings")
+            values[shorthand] = value
+            origin[shorthand] = (kind,)
+        for key, inner in raw.items():
+            if key == kind:
+                continue
+            if str(key) in values:
+                raise self.fail((*loc, key), f"given twice (also inside '{kind}')", key_line=True)
+            values[str(key)] = inner
+            origin[str(key)] = (key,)
+        return _Item(node=node, loc=loc, kind=kind, values=values, origin=origin,
+                     nested=isinstance(value, dict))
+
+    def build(self, item: _Item, cls: type[BaseModel]) -> Any:
+        def to_doc(loc: Loc) -> Loc:
+            if loc and isinstance(loc[0], str) and loc[0] in item.origin:
+                return (*item.loc, *item.origin[loc[0]], *loc[1:])
+            if loc and item.nested and loc[0] not in StepModel.model_fields and loc[0] != "name":
+                return (*item.loc, item.kind, *loc)
+            return (*item.loc, *loc)
+
+        return self.validate(cls, item.values, to_doc)
+
+
+def line_node(root: yaml.Node, loc: Loc) -> yaml.Node:
+    current = root
+    for part in loc:
+        _, value = _child(current, part)
+        if value is None:
+            break
+        current = value
+    return current
+
+
+def _owner_model(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The (nested) model that owns the last part of `loc`, for listing its known keys."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        current = annotation if isinstance(annotation, type) else None
+        if current is None:
+            for arg in getattr(annotation, "__args__", ()):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    current = arg
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _check_codemod_params(loader: _PlanLoader, item: _Item, cls: type[StepModel]) -> None:
+    shorthand = getattr(cls, "shorthand", None)
+    name = item.values.get(shorthand) if shorthand else None
+    if not isinstance(name, str) or name not in CODEMODS:
+        known = ", ".join(sorted(CODEMODS)) or "none registered"
+        raise loader.fail((*item.loc, item.kind), f"unknown codemod {name!r} (one of: {known})")
+    config = CODEMODS[name].Config
+    params = {k: v for k, v in item.values.items() if k not in StepModel.model_fields and k != shorthand}
+
+    def to_doc(loc: Loc) -> Loc:
+        if loc and isinstance(loc[0], str) and loc[0] in item.origin:
+            return (*item.loc, *item.origin[loc[0]], *loc[1:])
+        return (*item.loc, *loc)
+
+    loader.validate(config, params, to_doc)
+
+
+def _check_shipped_files(loader: _PlanLoader, item: _Item, model: Any, plan_dir: Path) -> None:
+    """Fields a kind lists in `shipped_fields` name files beside the plan: they must exist."""
+    for name in getattr(type(model), "shipped_fields", ()):
+        value = getattr(model, name, None)
+        info = type(model).model_fields.get(name)
+        key = info.alias if info is not None and info.alias else name
+        for rel in [value] if isinstance(value, str) else list(value or []):
+            if not (plan_dir / rel).is_file():
+                loc = (*item.loc, *item.origin.get(key, (key,)))
+                raise loader.fail(loc, f"file {rel!r} not found beside the plan ({plan_dir})")
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan file; every problem is a PlanError naming file and line."""
+    where = str(path)
+    plan_path = Path(path).resolve()
+    try:
+        text = plan_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{where}: cannot read the plan: {getattr(exc, 'strerror', None) or exc}") from None
+    root, document = _compose(text, where)
+    if root is None or not isinstance(document, dict):
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise PlanError(f"{where}:{line}: plan: expected a mapping with name and steps")
+    loader = _PlanLoader(root, where)
+    header = loader.validate(PlanHeader, document, lambda loc: loc)
+    step_kinds = load_step_kinds()
+    check_kinds = load_check_kinds()
+
+    steps: list[StepModel] = []
+    lines: list[int] = []
+    sources: list[dict[str, Any]] = []
+    for index, raw in enumerate(header.steps):
+        item = loader.item(("steps", index), raw, step_kinds, "step")
+        cls = step_kinds[item.kind]
+        if item.kind == "codemod":
+            _check_codemod_params(loader, item, cls)
+        step = loader.build(item, cls)
+        _check_shipped_files(loader, item, step, plan_path.parent)
+        steps.append(step)
+        lines.append(item.node.start_mark.line + 1)
+        sources.append(raw)
+
+    checks: list[CheckModel] = []
+    names: set[str] = set()
+    for index, raw in enumerate(header.verify):
+        item = loader.item(("verify", index), raw, check_kinds, "check")
+        check = loader.build(item, check_kinds[item.kind])
+        if check.name in names:
+            raise loader.fail(("verify", index, "name"), f"duplicate check name {check.name!r}")
+        names.add(check.name)
+        _check_shipped_files(loader, item, check, plan_path.parent)
+        checks.append(check)
+
+    return Plan(
+        name=header.name,
+        description=header.description,
+        data=header.data,
+        steps=steps,
+        checks=checks,
+        path=plan_path,
+        display_path=where,
+        step_lines=lines,
+        step_sources=sources,
+    )
+
+
+# -- JSON Schema --------------------------------------------------------------------------
+def _kind_schema(kind: str, cls: type[BaseModel], defs: dict[str, Any],
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    schema = cls.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(schema.pop("$defs", {}))
+    props = dict(schema.get("properties", {}))
+    required = [r for r in schema.get("required", [])]
+    shorthand = getattr(cls, "shorthand", None)
+    siblings = {k: props.pop(k) for k in list(props) if k in ("name", "why")}
+    if shorthand and shorthand in props:
+        value_schema = props.pop(shorthand)
+        siblings.update(props)
+        siblings.update(extra or {})
+        siblings[kind] = value_schema
+        item_required = [kind] + [r for r in required if r != shorthand]
+        return {"type": "object", "title": kind, "properties": siblings,
+                "required": item_required, "additionalProperties": False}
+    inner = {"type": "object", "properties": props, "additionalProperties": False}
+    if required := [r for r in required if r not in siblings]:
+        inner["required"] = required
+    siblings[kind] = inner
+    item_required = [kind] + [r for r in schema.get("required", []) if r in ("name",)]
+    return {"type": "object", "title": kind, "properties": siblings,
+            "required": item_required, "additionalProperties": False}
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """A JSON Schema for plan files, built from the registered step, check and codemod kinds."""
+    defs: dict[str, Any] = {}
+    step_variants: list[dict[str, Any]] = []
+    for kind, cls in sorted(load_step_kinds().items()):
+        if kind == "codemod" and getattr(cls, "shorthand", None) and CODEMODS:
+            for name, codemod in sorted(CODEMODS.items()):
+                params = codemod.Config.model_json_schema(ref_template="#/$defs/{model}")
+                defs.update(params.pop("$defs", {}))
+                variant = _kind_schema(kind, cls, defs, params.get("properties", {}))
+                variant["properties"][kind] = {"const": name}
+                variant["title"] = f"codemod {name}"
+                variant["required"] = [kind, *params.get("required", [])]
+                step_variants.append(variant)
+        else:
+            step_variants.append(_kind_schema(kind, cls, defs))
+    check_variants = [_kind_schema(k, c, defs) for k, c in sorted(load_check_kinds().items())]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "template-migrator plan",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "steps"],
+        "properties": {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "data": {"type": "object", "description": "template data available to steps"},
+            "steps": {"type": "array", "items": {"oneOf": step_variants}},
+            "verify": {"type": "array", "items": {"oneOf": check_variants}},
+        },
+        "$defs": defs,
+    }
+
+
+def plan_json_schema_text() -> str:
+    return json.dumps(plan_json_schema(), indent=2, sort_keys=False)

@@ -1,0 +1,391 @@
+"""How results look: rich tables and progress on a terminal, plain text otherwise, or JSON.
+
+Also renders a plan as a Markdown migration document (`migrate plan --format markdown`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.syntax import Syntax
+from rich.table import Table
+
+from migrator.engine import (
+    ApplyReport,
+    PlanReport,
+    RollbackReport,
+    RunObserver,
+    StatusReport,
+    StepReport,
+    VerifyReport,
+)
+from migrator.steps.base import StepModel
+from migrator.verify.base import CheckModel, CheckResult
+from migrator.workspace import Changes
+
+
+class Output:
+    """Where and how to print: rich when `rich` (a terminal), plain text otherwise."""
+
+    def __init__(self, console: Console, rich: bool) -> None:
+        self.console = console
+        self.rich = rich
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        if self.rich:
+            self.console.print(escape(text), style=style, highlight=False)
+        else:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def table(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        if self.rich:
+            table = Table(title=title, title_justify="left")
+            for column in columns:
+                table.add_column(column, overflow="fold")
+            for row in rows:
+                table.add_row(*(escape(cell) for cell in row))
+            self.console.print(table)
+            return
+        widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
+                  for i, c in enumerate(columns)]
+        self.line(title)
+        self.line("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+        for row in rows:
+            self.line("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+    def diff(self, patch: str) -> None:
+        if self.rich and patch:
+            self.console.print(Syntax(patch, "diff", theme="ansi_dark", background_color="default"))
+        elif patch:
+            self.console.print(patch.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)
+
+
+class ConsoleObserver(RunObserver):
+    """Step and check progress: a live spinner on a terminal, one line per event otherwise."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def _live(self, description: str) -> None:
+        if not self.out.rich:
+            return
+        if self.progress is None:
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                     TimeElapsedColumn(), console=self.out.console,
+                                     transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(description, total=None)
+        self.progress.update(self.task, description=escape(description), completed=0, total=None)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def step_started(self, index: int, total: int, step: StepModel) -> None:
+        self.prefix = f"step {index + 1}/{total} {step.title()}"
+        if self.out.rich:
+            self._live(self.prefix)
+        else:
+            self.out.line(f"{self.prefix} ...")
+
+    def step_progress(self, description: str, completed: int | None, total: int | None) -> None:
+        if self.progress is not None:
+            count = f" {completed}/{total}" if completed is not None and total else ""
+            self.progress.update(self.task, description=escape(f"{self.prefix}: {description}{count}"))
+
+    def step_finished(self, report: StepReport) -> None:
+        text = f"{'✓ ' if self.out.rich else ''}{self.prefix} done in {report.seconds:.1f}s: " \
+               f"{changes_summary(report.changes)}"
+        self.out.line(text, style="green")
+
+    def check_started(self, index: int, total: int, check: CheckModel) -> None:
+        self.prefix = f"check {index + 1}/{total} {check.name}"
+        if self.out.rich:
+            self._live(self.prefix)
+        else:
+            self.out.line(f"{self.prefix} ...")
+
+    def check_finished(self, result: CheckResult) -> None:
+        mark = ("✓ " if result.passed else "✗ ") if self.out.rich else ""
+        verdict = "passed" if result.passed else "FAILED"
+        self.out.line(f"{mark}{self.prefix} {verdict} in {result.seconds:.1f}s: {result.summary}",
+                      style="green" if result.passed else "red")
+
+
+def changes_summary(changes: Changes) -> str:
+    parts = [f"{len(changes.created)} created", f"{len(changes.modified)} modified",
+             f"{len(changes.deleted)} deleted"]
+    return ", ".join(parts) if changes else "no file changes"
+
+
+def _rewrites(report: StepReport) -> str:
+    if report.outcome is None or not report.outcome.rewrites:
+        return ""
+    total = sum(sum(per.values()) for per in report.outcome.rewrites.values())
+    return f"{total} rewrites in {len(report.outcome.rewrites)} files"
+
+
+# -- text ---------------------------------------------------------------------------------
+def _files_lines(out: Output, changes: Changes, indent: str = "    ") -> None:
+    for label, paths in (("create", changes.created), ("modify", changes.modified),
+                         ("delete", changes.deleted)):
+        for path in paths:
+            out.line(f"{indent}{label} {path}")
+
+
+def render_plan(out: Output, report: PlanReport) -> None:
+    plan = report.plan
+    out.line(f"plan {plan.name}: {len(plan.steps)} steps, {len(plan.checks)} checks", style="bold")
+    if plan.description:
+        out.line(plan.description.strip())
+    if report.target is not None:
+        out.line(f"target {report.target}: preflight passed")
+    for note in report.notes:
+        out.line(f"note: {note}", style="yellow")
+    rows = []
+    for step in report.steps:
+        effect = changes_summary(step.changes) if report.target is not None else ""
+        rows.append([str(step.index + 1), step.kind, step.title, effect, _rewrites(step)])
+    out.table("Steps", ["#", "kind", "step", "files", "rewrites"], rows)
+    if report.target is not None:
+        for step in report.steps:
+            if step.changes or (step.outcome and step.outcome.rewrites):
+                out.line(f"  {step.index + 1}. {step.title}")
+                _files_lines(out, step.changes)
+                if step.outcome:
+                    for path, per in sorted(step.outcome.rewrites.items()):
+                        counts = ", ".join(f"{name} x{n}" for name, n in per.items())
+                        out.line(f"    rewrite {path}: {counts}")
+    crows = [[c.name, c.kind, "\n".join(_argv(cmd) for cmd in c.commands) or c.description]
+             for c in report.checks]
+    out.table("Checks", ["check", "kind", "runs"], crows)
+
+
+def _argv(argv: Sequence[str]) -> str:
+    import shlex
+
+    return shlex.join(argv)
+
+
+def render_apply(out: Output, report: ApplyReport) -> None:
+    if report.dry_run:
+        out.diff(report.patch)
+    rows = [[str(s.index + 1), s.title, str(len(s.changes.created)), str(len(s.changes.modified)),
+             str(len(s.changes.deleted)), _rewrites(s), f"{s.seconds:.1f}s"] for s in report.steps]
+    title = "Dry run (nothing was changed)" if report.dry_run else "Applied"
+    out.table(title, ["#", "step", "created", "modified", "deleted", "rewrites", "time"], rows)
+    if report.verification is not None:
+        render_verify(out, report.verification)
+    if report.dry_run:
+        out.line(f"total: {changes_summary(report.changes)}")
+        if report.output:
+            out.line(f"patch written to {report.output}")
+        return
+    if report.failure:
+        return
+    out.line(f"{report.plan.name} applied to {report.target} in {report.seconds:.1f}s: "
+             f"{changes_summary(report.changes)}", style="green")
+    if report.committed:
+        out.line(f"committed {report.committed[:12]} on branch {report.branch}")
+    out.line(f"undo with: migrate rollback --target {report.target}")
+
+
+def render_verify(out: Output, report: VerifyReport) -> None:
+    rows = [[r.name, "pass" if r.passed else "FAIL", f"{r.seconds:.1f}s", r.summary]
+            for r in report.results]
+    out.table("Verification", ["check", "result", "time", "evidence"], rows)
+    for result in report.failed:
+        if result.evidence:
+            out.line(f"{result.name}:", style="red")
+            for line in result.evidence:
+                out.line(f"  {line}")
+
+
+def render_rollback(out: Output, report: RollbackReport) -> None:
+    out.line(report.message, style="green" if report.rolled_back else None)
+
+
+def render_status(out: Output, report: StatusReport) -> None:
+    journal = report.journal
+    if journal is None:
+        out.line(f"no migration recorded for {report.target}")
+    else:
+        out.line(f"plan {journal.plan_name} ({journal.plan_path}): {journal.state}")
+        rows = []
+        for i, title in enumerate(journal.steps):
+            state = "done" if i < journal.steps_done else (
+                "started" if journal.current_step == i else "not run")
+            rows.append([str(i + 1), title, state])
+        out.table("Steps", ["#", "step", "state"], rows)
+        out.line(f"checkpoint {journal.checkpoint or 'not taken'} "
+                 f"({report.checkpoint_ref and 'refs/migrator/checkpoint' or 'no ref'})")
+        out.line(f"before the run: HEAD {journal.head or 'unborn'}"
+                 f"{f' on branch {journal.branch}' if journal.branch else ' (detached)'}")
+        if journal.created_branch:
+            out.line(f"committed on branch {journal.created_branch} "
+                     f"({journal.created_commit or 'commit not made'})")
+        if journal.failure:
+            out.line(f"failure: {journal.failure}")
+        if journal.state in ("starting", "running", "rolling-back", "kept-failed"):
+            out.line(f"undo with: migrate rollback --target {report.target}")
+    for attempt in report.attempts:
+        out.line(f"attempt patch: {attempt}")
+
+
+# -- JSON ---------------------------------------------------------------------------------
+def _changes(changes: Changes) -> dict[str, list[str]]:
+    return {"created": changes.created, "modified": changes.modified, "deleted": changes.deleted}
+
+
+def _step_json(step: StepReport) -> dict[str, Any]:
+    return {"index": step.index + 1, "title": step.title, "kind": step.kind, "why": step.why,
+            "changes": _changes(step.changes), "seconds": round(step.seconds, 3),
+            "summary": step.outcome.summary if step.outcome else None,
+            "rewrites": step.outcome.rewrites if step.outcome else {},
+            "notes": step.outcome.notes if step.outcome else []}
+
+
+def _result_json(result: CheckResult) -> dict[str, Any]:
+    return {"name": result.name, "passed": result.passed, "seconds": round(result.seconds, 3),
+            "summary": result.summary, "evidence": result.evidence, "commands": result.commands}
+
+
+def plan_json(report: PlanReport) -> dict[str, Any]:
+    plan = report.plan
+    return {
+        "plan": plan.name, "description": plan.description, "path": str(plan.path),
+        "target": str(report.target) if report.target else None, "notes": report.notes,
+        "steps": [{**_step_json(s), "settings": step_settings(plan.steps[s.index])}
+                  for s in report.steps],
+        "checks": [{"name": c.name, "kind": c.kind, "description": c.description,
+                    "commands": c.commands} for c in report.checks],
+    }
+
+
+def apply_json(report: ApplyReport) -> dict[str, Any]:
+    return {
+        "plan": report.plan.name, "target": str(report.target), "dry_run": report.dry_run,
+        "steps": [_step_json(s) for s in report.steps], "changes": _changes(report.changes),
+        "verification": verify_json(report.verification) if report.verification else None,
+        "output": str(report.output) if report.output else None,
+        "committed": report.committed, "branch": report.branch,
+        "attempt_patch": str(report.attempt_patch) if report.attempt_patch else None,
+        "rolled_back": report.rolled_back, "failure": report.failure,
+        "seconds": round(report.seconds, 3),
+        "patch": report.patch if report.dry_run else None,
+    }
+
+
+def verify_json(report: VerifyReport) -> dict[str, Any]:
+    return {"passed": report.passed, "checks": [_result_json(r) for r in report.results]}
+
+
+def rollback_json(report: RollbackReport) -> dict[str, Any]:
+    return {"target": str(report.target), "rolled_back": report.rolled_back,
+            "plan": report.plan_name, "message": report.message}
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {"target": str(report.target),
+            "journal": asdict(report.journal) if report.journal else None,
+            "checkpoint_ref": report.checkpoint_ref, "attempts": report.attempts}
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str)
+
+
+# -- Markdown -----------------------------------------------------------------------------
+def step_settings(step: StepModel) -> dict[str, Any]:
+    return step.model_dump(mode="json", exclude={"name", "why"}, exclude_defaults=True,
+                           by_alias=True)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line strings as `|` blocks, so shipped snippets read as code."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str)
+
+
+def _yaml_block(data: Any) -> list[str]:
+    text = yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
+                     width=88).rstrip()
+    return ["```yaml", text, "```"]
+
+
+def render_markdown(report: PlanReport) -> str:
+    """A readable migration document: what each step does and why, and how it is proven."""
+    plan = report.plan
+    md: list[str] = [f"# Migration plan: {plan.name}", ""]
+    md += [f"<!-- Rendered from {Path(plan.display_path or plan.path).as_posix()} by "
+           "`migrate plan --format markdown`; edit the plan, not this file. -->", ""]
+    if plan.description:
+        md += [plan.description.strip(), ""]
+    if plan.data:
+        md += ["## Template data", "", "| key | value |", "|---|---|"]
+        md += [f"| `{k}` | `{json.dumps(v)}` |" for k, v in plan.data.items()]
+        md += [""]
+    md += ["## Steps", "", "| # | step | kind |", "|---|---|---|"]
+    md += [f"| {i + 1} | [{_md(s.title())}](#step-{i + 1}) | `{s.kind}` |"
+           for i, s in enumerate(plan.steps)]
+    md += [""]
+    for i, step in enumerate(plan.steps):
+        md += [f'<a id="step-{i + 1}"></a>', "", f"### {i + 1}. {_md(step.title())}", ""]
+        if step.why:
+            md += [step.why.strip(), ""]
+        source = plan.step_sources[i] if i < len(plan.step_sources) else {}
+        settings = {k: v for k, v in source.items() if k not in ("name", "why")}
+        if settings:
+            md += _yaml_block(settings) + [""]
+        paths = step.declared_paths()
+        if paths:
+            md += ["Files: " + ", ".join(f"`{p}`" for p in paths), ""]
+        if report.target is not None and i < len(report.steps):
+            effect = report.steps[i]
+            for label, files in (("Creates", effect.changes.created),
+                                 ("Modifies", effect.changes.modified),
+                                 ("Deletes", effect.changes.deleted)):
+                if files:
+                    md += [f"{label}:", ""] + [f"- `{f}`" for f in files] + [""]
+    if plan.checks:
+        md += ["## Verification", "",
+               "Every check runs, even after one fails; any failure rolls the migration back.",
+               "", "| check | kind | runs |", "|---|---|---|"]
+        for check in report.checks:
+            runs = "<br>".join(f"`{_md(_argv(c))}`" for c in check.commands) or _md(check.description)
+            md += [f"| {_md(check.name)} | `{check.kind}` | {runs} |"]
+        md += [""]
+    plan_file = Path(plan.display_path or plan.path).as_posix()
+    md += ["## Running it", "", "```bash",
+           "# effects on DIR, changes nothing",
+           f"migrate plan {plan_file} --target DIR",
+           "# the diff, from a throwaway worktree",
+           f"migrate apply {plan_file} --target DIR --dry-run",
+           "# checkpoint, steps, checks; rolls back by itself if anything fails",
+           f"migrate apply {plan_file} --target DIR",
+           "# back to the checkpoint, byte for byte",
+           "migrate rollback --target DIR",
+           "```", ""]
+    return "\n".join(md)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

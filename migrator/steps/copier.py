@@ -1,0 +1,302 @@
+"""The `copier` step: apply a Copier template to the tree, merging the files the app owns.
+
+    - copier:
+        src: ../../ModernAppTemplate/backend     # relative to the target, or a git URL
+        ref: v0.1.0                              # tag or commit (git templates only)
+        data: {project_name: electronics-inventory, use_s3: true}
+        skip: [app/__init__.py, app/config.py]   # never written when they exist
+        merge: {pyproject.toml: toml, .env.example: dotenv, .gitignore: lines}
+        overwrite: true                          # false: keep every existing file
+        trust: false                             # allow template tasks / extensions
+        answers_file: .copier-answers.yml
+
+The equivalent of `copier copy --answers-file F --defaults --overwrite --skip ... SRC .`
+through Copier's Python API; questions the data does not answer take the template's
+defaults. Files under `merge` are rendered by the template and then merged with the
+app's version (see `migrator.merge`); one also listed under `skip` is left alone. The answers file records `_src_path` exactly as
+the plan gives it (so `copier update` run from the target finds the template) and
+`_commit`, which Copier only knows when the template is the root of a git repository.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import yaml
+from pydantic import Field, field_validator
+
+from migrator.errors import PreflightError, StepFailed
+from migrator.merge import MERGERS
+from migrator.steps.base import StepContext, StepModel, StepOutcome
+from migrator.steps.registry import register_step
+from migrator.steps.write import resolve_inside
+
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.IGNORECASE)
+_CONFIG_FILES = ("copier.yml", "copier.yaml")
+_UNSAFE_KEYS = ("_tasks", "_jinja_extensions", "_migrations")
+
+
+def _git(cwd: Path | None, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@dataclass
+class TemplateSource:
+    """Where a template lives and what Copier will be able to record about it."""
+
+    given: str
+    """`src` as the plan wrote it."""
+    location: str
+    """What Copier is given: an absolute path or a URL."""
+    is_url: bool
+    is_git_root: bool
+    repo_root: Path | None
+    """The enclosing git repository's root, for a template in a subfolder of one."""
+
+    @property
+    def records_commit(self) -> bool:
+        return self.is_url or self.is_git_root
+
+
+def locate_template(src: str, target: Path) -> TemplateSource:
+    """Resolve `src` (a URL, or a path relative to the target) without validating it."""
+    if _URL.match(src):
+        return TemplateSource(src, src, True, False, None)
+    path = Path(src).expanduser()
+    path = (path if path.is_absolute() else target / path).resolve()
+    top = _git(path, "rev-parse", "--show-toplevel") if path.is_dir() else None
+    repo_root = Path(top.stdout.strip()).resolve() if top and top.returncode == 0 else None
+    is_root = repo_root is not None and repo_root == path
+    return TemplateSource(src, str(path), False, is_root, None if is_root else repo_root)
+
+
+def _config(path: Path) -> dict[str, Any]:
+    for name in _CONFIG_FILES:
+        if (path / name).is_file():
+            try:
+                loaded = yaml.load((path / name).read_text(encoding="utf-8"), Loader=_LenientLoader)
+            except yaml.YAMLError as exc:
+                raise PreflightError(f"template {path / name} is not valid YAML: {exc}") from None
+            return loaded if isinstance(loaded, dict) else {}
+    return {}
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads copier.yml's settings; Copier's own tags (`!include`) are kept as plain text."""
+
+
+_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@register_step
+class CopierStep(StepModel):
+    """Render a Copier template into the tree."""
+
+    kind: ClassVar[str] = "copier"
+
+    src: str
+    ref: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    """Answers to the template's questions (over the plan's top-level data)."""
+    skip: list[str] = Field(default_factory=list)
+    """Paths or patterns never written when they already exist (Copier's skip_if_exists)."""
+    merge: dict[str, Literal["toml", "dotenv", "lines"]] = Field(default_factory=dict)
+    overwrite: bool = True
+    """Replace existing files the template renders; false keeps every existing file."""
+    trust: bool = False
+    """Allow templates with tasks, migrations or Jinja extensions (they run code)."""
+    answers_file: str = ".copier-answers.yml"
+
+    @field_validator("src")
+    @classmethod
+    def _not_blank(cls, src: str) -> str:
+        if not src.strip():
+            raise ValueError("give the template's path (relative to the target) or git URL")
+        return src
+
+    def title(self) -> str:
+        return self.name or f"copier {self.src}"
+
+    def declared_paths(self) -> list[str]:
+        return [self.answers_file, *self.merge]
+
+    # -- preflight ------------------------------------------------------------------------
+    def preflight(self, ctx: StepContext) -> None:
+        for declared in self.declared_paths():
+            resolve_inside(ctx.root, declared, what="copier path")
+        source = locate_template(self.src, ctx.target)
+        if source.is_url:
+            self._preflight_url(source)
+            return
+        path = Path(source.location)
+        if not path.is_dir():
+            raise PreflightError(
+                f"template {self.src!r} not found (looked in {path})",
+                "copier.src is relative to the target; check the path",
+            )
+        if not any((path / name).is_file() for name in _CONFIG_FILES):
+            raise PreflightError(f"template {self.src!r} is not a Copier template: no copier.yml in {path}")
+        if source.is_git_root:
+            self._preflight_git_root(path, ctx)
+        else:
+            if self.ref is not None:
+                raise PreflightError(
+                    f"template {self.src!r} is not a git repository root, so ref {self.ref!r} "
+                    "cannot be checked out",
+                    "make the template its own git repository and tag it, or drop ref",
+                )
+            ctx.warnings.append(self.no_commit_warning(source))
+        features = sorted(k.lstrip("_") for k in _UNSAFE_KEYS if _config(path).get(k))
+        if features and not (self.trust or ctx.trust):
+            raise PreflightError(
+                f"template {self.src!r} uses {', '.join(features)}, which run code on this machine",
+                "add `trust: true` to the copier step or pass --trust if you trust it",
+            )
+
+    def no_commit_warning(self, source: TemplateSource) -> str:
+        where = (
+            f"a subfolder of the git repository {source.repo_root}"
+            if source.repo_root is not None
+            else "a plain folder, not a git repository"
+        )
+        return (
+            f"template {self.src} is {where}: the answers file gets no _commit, so a later "
+            "`copier update` will refuse; make the template its own git repository and tag it"
+        )
+
+    def _preflight_git_root(self, path: Path, ctx: StepContext) -> None:
+        if self.ref is not None:
+            if _git(path, "rev-parse", "--verify", "--quiet", f"{self.ref}^{{commit}}").returncode:
+                raise PreflightError(f"template {self.src!r} has no tag or commit {self.ref!r}")
+        else:
+            tags = _git(path, "tag", "--list").stdout.split()
+            ctx.warnings.append(
+                f"template {self.src}: no ref given, Copier uses its latest tag"
+                + (f" (one of {len(tags)})" if tags else " (none: HEAD)")
+            )
+        if _git(path, "status", "--porcelain").stdout.strip():
+            ctx.warnings.append(
+                f"template {self.src} has uncommitted changes: Copier renders them, but _commit "
+                "will not name them"
+            )
+
+    def _preflight_url(self, source: TemplateSource) -> None:
+        try:
+            result = _git(None, "ls-remote", "--exit-code", source.location, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise PreflightError(f"template {self.src!r}: git ls-remote timed out after 60s") from None
+        if result.returncode not in (0, 2):
+            detail = (result.stderr.strip().splitlines() or ["unreachable"])[-1]
+            raise PreflightError(f"template {self.src!r} is not reachable: {detail}")
+
+    # -- apply ----------------------------------------------------------------------------
+    def skip_patterns(self) -> list[str]:
+        """Copier's skip_if_exists: the plan's skip list, or everything but merged files."""
+        if self.overwrite:
+            return list(self.skip)
+        keep_writing = [f"!/{p}" for p in (*self.merge, self.answers_file) if p not in self.skip]
+        return ["*", *keep_writing, *self.skip]
+
+    def apply(self, ctx: StepContext) -> StepOutcome:
+        source = locate_template(self.src, ctx.target)
+        app_versions = {rel: self._read(ctx.root, rel) for rel in self.merge}
+        ctx.progress(f"copier: rendering {self.src}", None, None)
+        caught = self._run_copier(ctx, source)
+        notes = [str(w.message).splitlines()[0] for w in caught]
+        if not source.records_commit:
+            notes.append(self.no_commit_warning(source))
+        merged = 0
+        for rel, kind in self.merge.items():
+            note = self._merge(ctx.root, rel, kind, app_versions[rel])
+            if note:
+                notes.append(note)
+                merged += 1
+        commit = self._fix_answers(ctx.root, source, notes)
+        return StepOutcome(
+            summary=(
+                f"rendered {self.src}"
+                + (f" at {commit}" if commit else " (no _commit)")
+                + (f", merged {merged} file(s)" if merged else "")
+            ),
+            notes=notes,
+        )
+
+    @staticmethod
+    def _read(root: Path, rel: str) -> bytes | None:
+        path = root / rel
+        return path.read_bytes() if path.is_file() else None
+
+    def _run_copier(
+        self, ctx: StepContext, source: TemplateSource
+    ) -> list[warnings.WarningMessage]:
+        from copier import run_copy  # heavy import, only when a copier step runs
+        from copier.errors import CopierWarning
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                run_copy(
+                    src_path=source.location,
+                    dst_path=ctx.root,
+                    data={**ctx.data, **self.data},
+                    answers_file=self.answers_file,
+                    vcs_ref=self.ref,
+                    skip_if_exists=self.skip_patterns(),
+                    defaults=True,
+                    overwrite=True,
+                    quiet=True,
+                    unsafe=self.trust or ctx.trust,
+                    cleanup_on_error=False,
+                )
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # noqa: BLE001 - Copier and Jinja raise many kinds
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise StepFailed(f"copier {self.src}: {type(exc).__name__}: {first}") from None
+        return [w for w in caught if issubclass(w.category, CopierWarning)]
+
+    def _merge(self, root: Path, rel: str, kind: str, app: bytes | None) -> str | None:
+        path = root / rel
+        rendered = self._read(root, rel)
+        if app is None:
+            return f"{rel}: taken from the template (the app had none)" if rendered else None
+        if rendered is None or rendered == app:
+            # the template does not render it, or Copier skipped it (skip list wins)
+            return None
+        try:
+            result = MERGERS[kind](app.decode("utf-8"), rendered.decode("utf-8"))
+        except Exception as exc:  # noqa: BLE001 - tomlkit's parse errors share no base
+            path.write_bytes(app)
+            raise StepFailed(f"merge {rel} ({kind}): {exc}") from None
+        path.write_text(result.text, encoding="utf-8", newline="")
+        added = ", ".join(result.added[:8]) + (" ..." if len(result.added) > 8 else "")
+        return f"{rel}: merged ({kind}), added {len(result.added)}" + (f": {added}" if added else "")
+
+    def _fix_answers(self, root: Path, source: TemplateSource, notes: list[str]) -> str | None:
+        """Record `_src_path` as the plan gives it; return the recorded `_commit`."""
+        path = root / self.answers_file
+        if not path.is_file():
+            notes.append(
+                f"the template has no answers file template, so {self.answers_file} was not "
+                "written and `copier update` will not work"
+            )
+            return None
+        text = path.read_text(encoding="utf-8")
+        if not source.is_url:
+            line = yaml.safe_dump({"_src_path": self.src}, default_flow_style=False).strip()
+            text, count = re.subn(r"(?m)^_src_path:.*$", lambda _: line, text, count=1)
+            if count:
+                path.write_text(text, encoding="utf-8")
+        try:
+            answers = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            return None
+        commit = answers.get("_commit") if isinstance(answers, dict) else None
+        return str(commit) if commit is not None else None

@@ -1,0 +1,95 @@
+"""The `write` step: create or replace one file from content shipped beside the plan.
+
+    - write: {path: app/services/cas_service.py, from: files/cas_service.py}
+    - write: {path: app/config.py, from: files/config.py.jinja, render: true}
+
+With `render: true` the content is a Jinja template rendered with the plan's data; an
+undefined variable fails the step instead of rendering as an empty string.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import ClassVar
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ConfigDict, Field
+
+from migrator.errors import PathEscapesTarget, PreflightError, StepFailed
+from migrator.steps.base import StepContext, StepModel, StepOutcome
+from migrator.steps.registry import register_step
+
+
+def resolve_inside(root: Path, relative: str, *, what: str) -> Path:
+    """`root / relative`, refusing absolute paths, `..` escapes and symlinks leaving root."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or Path(relative).is_absolute() or ".." in pure.parts:
+        raise PathEscapesTarget(
+            f"{what} {relative!r} is not inside the target",
+            "use a path relative to the target, without '..'",
+        )
+    path = root / relative
+    real_root = root.resolve()
+    if not path.resolve().is_relative_to(real_root):
+        raise PathEscapesTarget(
+            f"{what} {relative!r} leads outside the target through a symlink",
+            "remove the symlink or change the path",
+        )
+    return path
+
+
+@register_step
+class WriteStep(StepModel):
+    """Create or replace `path` (target-relative) with the file `from` (plan-relative)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kind: ClassVar[str] = "write"
+    shipped_fields: ClassVar[tuple[str, ...]] = ("source",)
+
+    path: str
+    source: str = Field(alias="from")
+    render: bool = False
+    """Render `from` with Jinja using the plan's data."""
+
+    def title(self) -> str:
+        return self.name or f"write {self.path}"
+
+    def declared_paths(self) -> list[str]:
+        return [self.path]
+
+    def preflight(self, ctx: StepContext) -> None:
+        resolve_inside(ctx.root, self.path, what="write path")
+        if not (ctx.plan_dir / self.source).is_file():
+            raise PreflightError(
+                f"write {self.path}: file {self.source!r} not found beside the plan ({ctx.plan_dir})"
+            )
+
+    def content(self, ctx: StepContext) -> bytes:
+        """The bytes the step writes (rendered when `render` is set)."""
+        source = ctx.plan_dir / self.source
+        raw = source.read_bytes()
+        if not self.render:
+            return raw
+        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        try:
+            return env.from_string(raw.decode("utf-8")).render(**ctx.data).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise StepFailed(f"write {self.path}: {self.source}:{exc.lineno}: {exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            raise StepFailed(
+                f"write {self.path}: rendering {self.source}: {exc.message}",
+                "add the variable to the plan's data or set render: false",
+            ) from None
+
+    def apply(self, ctx: StepContext) -> StepOutcome:
+        target = resolve_inside(ctx.root, self.path, what="write path")
+        data = self.content(ctx)
+        existed = target.exists()
+        if existed and target.is_dir():
+            raise StepFailed(f"write {self.path}: a folder is in the way")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        verb = "replaced" if existed else "created"
+        return StepOutcome(summary=f"{verb} {self.path} from {self.source}")

@@ -1,0 +1,158 @@
+"""The `command` check, and running a command in its own process group (shared by checks).
+
+    - name: tests
+      command: [python, -m, pytest, -q]
+    - name: migrations
+      command: {argv: [python, -m, alembic, upgrade, head], cwd: ., env: {DATABASE_URL: "sqlite://"},
+                timeout: 120, expect_exit: 0}
+
+Commands are argument lists run without a shell. `python` as the program means the
+interpreter running the migrator, so checks use the same virtualenv. On timeout the whole
+process group is stopped (SIGTERM, then SIGKILL).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import Field
+
+from migrator.verify.base import CheckContext, CheckModel, CheckResult
+from migrator.verify.registry import register_check
+
+TAIL_LINES = 30
+_PYTHON_NAMES = {"python", "python3"}
+
+
+def resolve_argv(argv: list[str]) -> list[str]:
+    """`python`/`python3` as the program -> this interpreter (the migrator's venv)."""
+    if argv and argv[0] in _PYTHON_NAMES:
+        return [sys.executable, *argv[1:]]
+    return list(argv)
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> list[str]:
+    return [line.rstrip() for line in text.rstrip().splitlines()[-lines:]]
+
+
+def stop_group(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Stop a process started with start_new_session and every process in its group."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # the leader is gone; members of the group may still linger
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@dataclass
+class Finished:
+    argv: list[str]
+    returncode: int | None
+    """None when the command timed out or could not start."""
+    output: str
+    """stdout and stderr, interleaved."""
+    seconds: float
+    timed_out: bool = False
+    not_found: bool = False
+
+
+def run_command(
+    argv: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> Finished:
+    """Run argv (no shell) in its own process group; stop the group on timeout."""
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
+        return Finished(argv, None, f"{exc.strerror}: {exc.filename}", 0.0, not_found=True)
+    try:
+        out, _ = process.communicate(timeout=timeout)
+        return Finished(argv, process.returncode, out.decode("utf-8", "replace"), time.monotonic() - started)
+    except subprocess.TimeoutExpired:
+        stop_group(process, grace=2.0)
+        out, _ = process.communicate()
+        return Finished(
+            argv, None, out.decode("utf-8", "replace"), time.monotonic() - started, timed_out=True
+        )
+    finally:
+        if process.poll() is None:
+            stop_group(process, grace=0.5)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}s"
+
+
+@register_check
+class CommandCheck(CheckModel):
+    """Run a command; it passes when it exits with `expect_exit` within `timeout` seconds."""
+
+    kind: ClassVar[str] = "command"
+    shorthand: ClassVar[str] = "argv"
+
+    argv: list[str] = Field(min_length=1)
+    cwd: str | None = None
+    """Working directory, relative to the target (default: the target)."""
+    env: dict[str, str] = Field(default_factory=dict)
+    """Variables added to the environment."""
+    timeout: float = Field(default=600, gt=0)
+    expect_exit: int = 0
+
+    def planned_commands(self) -> list[list[str]]:
+        return [resolve_argv(self.argv)]
+
+    def describe(self) -> str:
+        return " ".join(self.argv)
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        argv = resolve_argv(self.argv)
+        cwd = ctx.root / self.cwd if self.cwd else ctx.root
+        if not cwd.resolve().is_relative_to(ctx.root.resolve()):
+            return CheckResult(self.name, False, 0.0, f"cwd {self.cwd!r} is outside the target")
+        done = run_command(argv, cwd, self.env, self.timeout)
+        shown = " ".join(self.argv)
+        if done.not_found:
+            summary, passed = f"cannot run `{shown}`: {done.output}", False
+        elif done.timed_out:
+            summary, passed = f"`{shown}` timed out after {_seconds(self.timeout)}", False
+        elif done.returncode != self.expect_exit:
+            summary = f"`{shown}` exited {done.returncode} (expected {self.expect_exit})"
+            passed = False
+        else:
+            summary, passed = f"`{shown}` exited {done.returncode}", True
+        return CheckResult(
+            name=self.name,
+            passed=passed,
+            seconds=done.seconds,
+            summary=summary,
+            evidence=[] if passed else tail(done.output),
+            commands=[argv],
+        )

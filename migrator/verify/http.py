@@ -1,0 +1,242 @@
+"""The `http` check: start the app on a free loopback port, probe it, stop it.
+
+    - name: health
+      http:
+        start: [python, run.py]
+        env: {FLASK_ENV: testing}
+        port_env: PORT                 # the variable the app reads its port from
+        ready_path: /health/healthz    # polled until it answers (any status below 500)
+        startup_timeout: 30
+        probes:
+          - {path: /health/healthz, status: 200, json_contains: {status: alive}}
+          - {method: POST, path: /health/drain, headers: {Authorization: Bearer x}, status: 200}
+          - {path: /metrics, content_type: text/plain, body_contains: [sse_gateway_]}
+          - {method: POST, path: /api/items, json: {name: r1}, status: 201}
+
+The app runs in its own process group with HOST=127.0.0.1 and the port in `port_env`;
+its output goes to a file whose tail is the evidence when it fails to start. Probes run
+in order and all of them run; the app and its children are stopped afterwards (SIGTERM,
+then SIGKILL), whatever happened.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migrator.verify.base import CheckContext, CheckModel, CheckResult
+from migrator.verify.command import resolve_argv, stop_group, tail
+from migrator.verify.registry import register_check
+
+
+class Probe(BaseModel):
+    """One request and what its answer must hold."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    method: str = "GET"
+    path: str
+    headers: dict[str, str] = Field(default_factory=dict)
+    json_body: Any = Field(default=None, alias="json")
+    """A JSON request body (sent with Content-Type: application/json)."""
+    status: int = 200
+    body_contains: str | list[str] | None = None
+    content_type: str | None = None
+    """Expected Content-Type prefix, e.g. `text/plain` or `application/json`."""
+    json_contains: Any = None
+    """The JSON answer must contain this (a subset for objects, items for lists)."""
+
+    def describe(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+class ProbeAnswer(BaseModel):
+    status: int
+    content_type: str
+    body: str
+
+
+def json_contains(actual: Any, expected: Any) -> bool:
+    """Objects: every expected key with a matching value; lists: every expected item found."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and json_contains(actual[k], v) for k, v in expected.items()
+        )
+    if isinstance(expected, list):
+        return isinstance(actual, list) and all(
+            any(json_contains(a, e) for a in actual) for e in expected
+        )
+    return actual == expected
+
+
+def probe_problems(probe: Probe, answer: ProbeAnswer) -> list[str]:
+    """What is wrong with an answer (empty when it is as expected)."""
+    problems: list[str] = []
+    if answer.status != probe.status:
+        problems.append(f"status {answer.status} (expected {probe.status})")
+    if probe.content_type and not answer.content_type.lower().startswith(probe.content_type.lower()):
+        problems.append(f"content type {answer.content_type!r} (expected {probe.content_type})")
+    wanted = [probe.body_contains] if isinstance(probe.body_contains, str) else probe.body_contains or []
+    problems += [f"body lacks {w!r}" for w in wanted if w not in answer.body]
+    if probe.json_contains is not None:
+        try:
+            parsed = json.loads(answer.body)
+        except ValueError:
+            problems.append("body is not JSON")
+        else:
+            if not json_contains(parsed, probe.json_contains):
+                problems.append(f"JSON lacks {json.dumps(probe.json_contains)}")
+    return problems
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def request(port: int, probe: Probe, timeout: float) -> ProbeAnswer:
+    headers = dict(probe.headers)
+    body: bytes | None = None
+    if probe.json_body is not None:
+        body = json.dumps(probe.json_body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(probe.method.upper(), probe.path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        return ProbeAnswer(
+            status=response.status, content_type=response.getheader("Content-Type", ""), body=text
+        )
+    finally:
+        conn.close()
+
+
+def _snippet(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+@register_check
+class HttpCheck(CheckModel):
+    """Start the app, wait until it answers, run the probes, stop it."""
+
+    kind: ClassVar[str] = "http"
+
+    start: list[str] = Field(min_length=1)
+    cwd: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+    port_env: str = "PORT"
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """A fixed port instead of a free one (it must not be taken)."""
+    ready_path: str = "/"
+    startup_timeout: float = Field(default=30, gt=0)
+    request_timeout: float = Field(default=10, gt=0)
+    stop_timeout: float = Field(default=10, gt=0)
+    """Seconds the app gets to exit after SIGTERM before it is killed."""
+    probes: list[Probe] = Field(default_factory=list)
+
+    def planned_commands(self) -> list[list[str]]:
+        return [resolve_argv(self.start)]
+
+    def describe(self) -> str:
+        return f"start {' '.join(self.start)}; " + ", ".join(p.describe() for p in self.probes)
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        started = time.monotonic()
+        argv = resolve_argv(self.start)
+
+        def result(passed: bool, summary: str, evidence: list[str]) -> CheckResult:
+            return CheckResult(self.name, passed, time.monotonic() - started, summary, evidence, [argv])
+
+        port = self.port if self.port is not None else free_port()
+        if not port_is_free(port):
+            return result(False, f"port {port} on 127.0.0.1 is already in use", [])
+        env = {**os.environ, **self.env, self.port_env: str(port), "HOST": "127.0.0.1"}
+        cwd = ctx.root / self.cwd if self.cwd else ctx.root
+        with tempfile.TemporaryFile() as log:
+            try:
+                process = subprocess.Popen(
+                    argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, start_new_session=True,
+                )
+            except OSError as exc:
+                return result(False, f"cannot start `{' '.join(self.start)}`: {exc.strerror}", [])
+            try:
+                outcome = self._exercise(process, port)
+            finally:
+                stop_group(process, grace=self.stop_timeout)
+                log.seek(0)
+                output = log.read().decode("utf-8", "replace")
+        passed, summary, evidence = outcome
+        if not passed and summary.startswith(("app ", "no answer")):
+            evidence = [*evidence, "app output:", *tail(output)]
+        return result(passed, summary, evidence)
+
+    def _wait_until_ready(self, process: subprocess.Popen[bytes], port: int) -> str | None:
+        """None once ready_path answers, else why not."""
+        deadline = time.monotonic() + self.startup_timeout
+        probe = Probe(path=self.ready_path, status=200)
+        last = "no connection"
+        while time.monotonic() < deadline:
+            code = process.poll()
+            if code is not None:
+                return f"app exited with code {code} before answering on port {port}"
+            try:
+                answer = request(port, probe, timeout=min(self.request_timeout, 2.0))
+            except (OSError, http.client.HTTPException) as exc:
+                last = type(exc).__name__
+            else:
+                if answer.status < 500:
+                    return None
+                last = f"status {answer.status}"
+            time.sleep(0.1)
+        return (
+            f"no answer from GET {self.ready_path} on port {port} within "
+            f"{self.startup_timeout:g}s (last: {last})"
+        )
+
+    def _exercise(self, process: subprocess.Popen[bytes], port: int) -> tuple[bool, str, list[str]]:
+        not_ready = self._wait_until_ready(process, port)
+        if not_ready is not None:
+            return False, not_ready, []
+        evidence: list[str] = []
+        failed: list[str] = []
+        for probe in self.probes:
+            try:
+                answer = request(port, probe, self.request_timeout)
+            except (OSError, http.client.HTTPException) as exc:
+                failed.append(probe.describe())
+                evidence.append(f"{probe.describe()} -> no answer ({type(exc).__name__}: {exc})")
+                continue
+            problems = probe_problems(probe, answer)
+            if problems:
+                failed.append(probe.describe())
+                evidence.append(f"{probe.describe()} -> {'; '.join(problems)}")
+                evidence.append(f"  answered {answer.status} {answer.content_type}: {_snippet(answer.body)}")
+            else:
+                evidence.append(f"{probe.describe()} -> {answer.status} ok")
+        if failed:
+            return False, f"{len(failed)} of {len(self.probes)} probe(s) failed: {', '.join(failed)}", evidence
+        return True, f"{len(self.probes)} probe(s) passed on port {port}", evidence

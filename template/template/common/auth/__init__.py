@@ -1,0 +1,1 @@
+"""OIDC bearer authentication: JWT validation against the issuer's JWKS and a route decorator."""

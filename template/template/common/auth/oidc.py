@@ -1,0 +1,100 @@
+"""Validation of OIDC access tokens (JWTs signed with the issuer's published keys).
+
+The signing keys come from ``OIDC_JWKS_URL`` or, when that is unset, from the
+``jwks_uri`` of the issuer's discovery document
+(``<OIDC_ISSUER_URL>/.well-known/openid-configuration``). Keys are cached and
+re-fetched when a token names a key id the cache does not know (key rotation),
+at most once per ``key_refresh_cooldown`` seconds.
+"""
+
+import logging
+import threading
+from typing import Any
+
+import jwt
+import requests
+
+from common.core.settings import CommonSettings
+
+logger = logging.getLogger(__name__)
+
+_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"]
+
+
+class AuthenticationError(Exception):
+    """A bearer token is missing, malformed, expired or not signed by the issuer."""
+
+
+class OIDCConfigurationError(AuthenticationError):
+    """The OIDC settings are incomplete or the issuer's keys cannot be fetched."""
+
+
+class TokenValidator:
+    """Checks signature, issuer, audience and expiry of access tokens."""
+
+    def __init__(
+        self,
+        settings: CommonSettings,
+        http_timeout: float = 5.0,
+        key_refresh_cooldown: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.http_timeout = http_timeout
+        # Minimum seconds between refetches for unknown key ids (bounds abuse with random kids).
+        self.key_refresh_cooldown = key_refresh_cooldown
+        self._jwk_client: jwt.PyJWKClient | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def issuer(self) -> str:
+        if not self.settings.OIDC_ISSUER_URL:
+            raise OIDCConfigurationError("OIDC_ISSUER_URL is not set")
+        return self.settings.OIDC_ISSUER_URL.rstrip("/")
+
+    def validate(self, token: str) -> dict[str, Any]:
+        """The token's claims; raises :class:`AuthenticationError` when it is not acceptable."""
+        try:
+            signing_key = self._jwks_client().get_signing_key_from_jwt(token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                signing_key.key,
+                algorithms=_ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.settings.OIDC_AUDIENCE or None,
+                leeway=self.settings.OIDC_LEEWAY_SECONDS,
+                options={
+                    "require": ["exp", "iss"],
+                    "verify_aud": bool(self.settings.OIDC_AUDIENCE),
+                },
+            )
+        except jwt.PyJWKClientConnectionError as error:
+            raise OIDCConfigurationError(f"Cannot fetch the issuer's keys: {error}") from error
+        except jwt.PyJWTError as error:
+            raise AuthenticationError(str(error)) from error
+        return claims
+
+    def _jwks_client(self) -> jwt.PyJWKClient:
+        with self._lock:
+            if self._jwk_client is None:
+                self._jwk_client = jwt.PyJWKClient(
+                    self._jwks_url(),
+                    cache_keys=True,
+                    timeout=self.http_timeout,
+                    cooldown_duration=self.key_refresh_cooldown,
+                )
+            return self._jwk_client
+
+    def _jwks_url(self) -> str:
+        if self.settings.OIDC_JWKS_URL:
+            return self.settings.OIDC_JWKS_URL
+        discovery_url = f"{self.issuer}/.well-known/openid-configuration"
+        try:
+            response = requests.get(discovery_url, timeout=self.http_timeout)
+            response.raise_for_status()
+            jwks_uri = response.json()["jwks_uri"]
+        except (requests.RequestException, ValueError, KeyError) as error:
+            raise OIDCConfigurationError(
+                f"Cannot read jwks_uri from {discovery_url}: {error}"
+            ) from error
+        logger.info("OIDC keys discovered", extra={"jwks_uri": jwks_uri})
+        return str(jwks_uri)

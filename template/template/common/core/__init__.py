@@ -1,0 +1,1 @@
+"""Application core: settings, dependency container, app factory helpers, runner, shutdown."""

@@ -1,0 +1,1 @@
+"""Relational database: engine construction and Alembic migration state."""

@@ -1,0 +1,33 @@
+"""SQLAlchemy engine construction from the settings.
+
+Pool sizing applies to server databases (PostgreSQL); SQLite uses SQLAlchemy's
+defaults. ``SQLALCHEMY_ENGINE_OPTIONS`` goes to ``create_engine`` last, so tests
+can inject a ``poolclass`` or a ``creator``.
+"""
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+
+from common.core.settings import CommonSettings
+
+
+def engine_options(settings: CommonSettings) -> dict[str, Any]:
+    """Keyword arguments for ``create_engine`` derived from the settings."""
+    options: dict[str, Any] = {"echo": settings.SQLALCHEMY_ECHO}
+    custom_pool = "poolclass" in settings.SQLALCHEMY_ENGINE_OPTIONS
+    if make_url(settings.DATABASE_URL).get_backend_name() != "sqlite" and not custom_pool:
+        options.update(
+            pool_size=settings.DB_POOL_SIZE,
+            max_overflow=settings.DB_POOL_MAX_OVERFLOW,
+            pool_timeout=settings.DB_POOL_TIMEOUT,
+            pool_pre_ping=True,
+        )
+    options.update(settings.SQLALCHEMY_ENGINE_OPTIONS)
+    return options
+
+
+def build_engine(settings: CommonSettings) -> Engine:
+    """The engine for ``DATABASE_URL``."""
+    return create_engine(settings.DATABASE_URL, **engine_options(settings))

@@ -1,0 +1,1 @@
+"""Kubernetes-style probes: liveness, readiness and the drain endpoint."""

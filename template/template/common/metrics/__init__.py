@@ -1,0 +1,1 @@
+"""Prometheus metrics: the base metrics service and the ``/metrics`` endpoint."""

@@ -1,0 +1,1 @@
+"""Server-sent events through the SSE Gateway: connection tracking, sending, the callback route."""

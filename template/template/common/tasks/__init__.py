@@ -1,0 +1,1 @@
+"""Background tasks: a thread pool that runs long operations and streams their progress."""

@@ -1,0 +1,7 @@
+"""Start the server: ``python run.py`` (HOST, PORT and the rest come from the settings)."""
+
+from app import create_app
+from common.core.runner import run_app
+
+if __name__ == "__main__":
+    run_app(create_app)

@@ -1,0 +1,1 @@
+"""Tests of the shared infrastructure in ``common/`` (owned by the template)."""

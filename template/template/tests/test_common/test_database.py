@@ -1,0 +1,101 @@
+"""Database wiring: per-request sessions and the Alembic migration state."""
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from flask.testing import FlaskClient
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.pool import StaticPool
+
+from common.core.app import App
+from common.core.container import CommonContainer
+from common.database.migrations import alembic_config, load_target_metadata, pending_migrations
+
+REVISION = '''"""create widget"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("widget", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("widget")
+'''
+
+
+@pytest.fixture
+def notes_app(common_app: App, common_container: CommonContainer) -> App:
+    """The common app with a notes table and two routes that write to it."""
+    with common_app.app_context():
+        session = common_container.db_session()
+        session.execute(text("CREATE TABLE note (body TEXT NOT NULL)"))
+        session.commit()
+
+    @common_app.post("/notes/<body>")
+    def add_note(body: str) -> dict[str, str]:
+        common_container.db_session().execute(text("INSERT INTO note VALUES (:b)"), {"b": body})
+        return {"body": body}
+
+    @common_app.post("/notes-then-fail/<body>")
+    def add_note_then_fail(body: str) -> dict[str, str]:
+        common_container.db_session().execute(text("INSERT INTO note VALUES (:b)"), {"b": body})
+        raise RuntimeError("after the insert")
+
+    return common_app
+
+
+def note_bodies(app: App) -> list[str]:
+    with app.app_context():
+        rows = app.container.db_session().execute(text("SELECT body FROM note ORDER BY body"))
+        return [row[0] for row in rows]
+
+
+def test_request_session_commits_on_success_and_rolls_back_on_error(notes_app: App) -> None:
+    client: FlaskClient = notes_app.test_client()
+    assert client.post("/notes/kept").status_code == 200
+    assert client.post("/notes-then-fail/dropped").status_code == 500
+    assert note_bodies(notes_app) == ["kept"]
+
+
+def test_pending_migrations_until_upgraded(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "0001_create_widget.py").write_text(REVISION)
+    config = alembic_config()
+    config.set_main_option("version_locations", str(versions))
+    config.attributes["configure_logger"] = False
+
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    with engine.connect() as connection:
+        assert pending_migrations(connection, config) == ["0001"]
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        assert pending_migrations(connection, config) == []
+        assert connection.execute(text("SELECT count(*) FROM widget")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_project_has_no_pending_migrations_on_a_fresh_schema() -> None:
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        config = alembic_config()
+        config.attributes["configure_logger"] = False
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        assert pending_migrations(connection, config) == []
+    engine.dispose()
+
+
+def test_models_metadata_is_found() -> None:
+    assert isinstance(load_target_metadata(), MetaData)

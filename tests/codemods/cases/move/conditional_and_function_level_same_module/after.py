@@ -1,0 +1,10 @@
+import sys
+
+if sys.version_info >= (3, 11):
+    from common.core.shutdown import ShutdownCoordinator, LifetimeEvent
+
+
+def events():
+    from common.core.shutdown import LifetimeEvent
+
+    return list(LifetimeEvent)

@@ -1,0 +1,1 @@
+from common.storage.s3_service import S3Service

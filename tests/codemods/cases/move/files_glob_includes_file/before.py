@@ -1,0 +1,1 @@
+from app.services.s3_service import S3Service

@@ -1,0 +1,5 @@
+from app.services import s3_service
+
+
+def build(settings):
+    return s3_service.S3Service(settings)

@@ -1,0 +1,5 @@
+from app.services import part_service, s3_service
+
+
+def build(settings):
+    return s3_service.S3Service(settings), part_service.PartService()

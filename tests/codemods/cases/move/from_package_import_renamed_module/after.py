@@ -1,0 +1,5 @@
+from common.tasks import service
+
+
+def start(svc: service.TaskService):
+    return service.TaskStatus.RUNNING

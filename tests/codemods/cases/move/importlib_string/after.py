@@ -1,0 +1,4 @@
+import importlib
+
+storage = importlib.import_module("common.storage.s3_service")
+shutdown = importlib.import_module(name="common.core.shutdown")

@@ -1,0 +1,7 @@
+import common.storage.s3_service
+from common.storage.s3_service import S3Service
+
+
+def build(settings) -> S3Service:
+    client = common.storage.s3_service.boto3.client("s3")
+    return S3Service(settings), client

@@ -1,0 +1,6 @@
+from common.storage.s3_service import S3Service
+from app.services.s3_service import S3Service
+
+
+def build(settings):
+    return S3Service(settings)

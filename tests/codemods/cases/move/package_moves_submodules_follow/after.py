@@ -1,0 +1,7 @@
+from common.sse import routes
+from common.sse.routes import sse_bp
+import common.sse.connection
+
+BLUEPRINTS = [sse_bp, routes]
+CONN = common.sse.connection.ConnectionManager
+PATCH = "common.sse.connection.requests.post"

@@ -1,0 +1,6 @@
+"""Services."""
+
+from .part_service import PartService
+from .s3_service import S3Service
+
+__all__ = ["PartService", "S3Service"]

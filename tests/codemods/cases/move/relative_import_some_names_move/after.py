@@ -1,0 +1,7 @@
+from .flask_error_handlers import handle_not_found
+from common.core.app import configure_error_handlers
+
+
+def create(app):
+    configure_error_handlers(app)
+    return handle_not_found

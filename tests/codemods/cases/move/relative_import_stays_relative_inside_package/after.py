@@ -1,0 +1,5 @@
+from ..storage.s3 import S3Service
+
+
+def build(settings):
+    return S3Service(settings)

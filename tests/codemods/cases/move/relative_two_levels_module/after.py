@@ -1,0 +1,5 @@
+import common.core.shutdown
+
+
+def stop():
+    return common.core.shutdown.LifetimeEvent.SHUTDOWN

@@ -1,0 +1,5 @@
+from .. import utils
+
+
+def stop():
+    return utils.shutdown_coordinator.LifetimeEvent.SHUTDOWN

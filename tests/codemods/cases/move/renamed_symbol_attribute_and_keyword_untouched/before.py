@@ -1,0 +1,10 @@
+from app.utils.flask_error_handlers import register_error_handlers
+
+
+class Installer:
+    def __init__(self):
+        self.register_error_handlers = register_error_handlers
+
+    def run(self, app):
+        self.register_error_handlers(app)
+        return dict(register_error_handlers=1)

@@ -1,0 +1,9 @@
+try:
+    from app.utils.flask_error_handlers import register_error_handlers
+except ImportError:
+    register_error_handlers = None
+
+
+def create_app(app):
+    if register_error_handlers is not None:
+        register_error_handlers(app)

@@ -1,0 +1,3 @@
+from common.core.app import configure_error_handlers
+
+handler: "configure_error_handlers" = configure_error_handlers

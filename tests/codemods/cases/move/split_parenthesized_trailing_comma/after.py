@@ -1,0 +1,10 @@
+from app.utils.flask_error_handlers import (
+    handle_integrity_error,
+    handle_not_found,
+)
+from common.core.app import configure_error_handlers
+
+
+def create_app(app):
+    configure_error_handlers(app)
+    return handle_integrity_error, handle_not_found

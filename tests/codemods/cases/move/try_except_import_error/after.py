@@ -1,0 +1,4 @@
+try:
+    from common.storage.s3_service import S3Service
+except ImportError:  # optional dependency
+    S3Service = None

@@ -1,0 +1,5 @@
+from common.core.settings import CommonSettings
+
+
+class ProjectSettings(CommonSettings):
+    PROJECT_NAME: str = "x"

@@ -1,0 +1,4 @@
+class PartCache:
+    """Caches parts."""
+
+    size = 10

@@ -1,0 +1,12 @@
+"""Dependency injection container."""
+
+from dependency_injector import providers
+from app.services.part_service import PartService
+from common.core.container import CommonContainer
+
+
+class AppContainer(CommonContainer):
+    """The app's services."""
+
+    # Domain services
+    part_service = providers.Factory(PartService, db=CommonContainer.db_session, s3=CommonContainer.s3_service)

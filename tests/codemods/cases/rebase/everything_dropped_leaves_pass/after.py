@@ -1,0 +1,5 @@
+from common.core.settings import CommonSettings
+
+
+class Settings(CommonSettings):
+    pass

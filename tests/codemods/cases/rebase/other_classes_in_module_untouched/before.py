@@ -1,0 +1,10 @@
+from pydantic_settings import BaseSettings
+
+
+class OtherSettings(BaseSettings):
+    SECRET_KEY: str = "x"
+
+
+class Settings(BaseSettings):
+    SECRET_KEY: str = "x"
+    MOUSER_API_KEY: str | None = None

@@ -1,0 +1,21 @@
+"""Prometheus metrics for the inventory."""
+
+import threading
+from common.metrics.service import MetricsService as BaseMetricsService
+
+
+class MetricsService(BaseMetricsService):
+    """Collects the app's metrics."""
+
+    def __init__(self, container, shutdown_coordinator):
+        """Remember the container."""
+        super().__init__(container.config(), shutdown_coordinator)
+        self._container = container
+        self._lock = threading.Lock()
+
+    def update_metrics(self) -> None:
+        super().update_metrics()
+        self._update_inventory_metrics()
+
+    def _update_inventory_metrics(self):
+        pass

@@ -1,0 +1,3 @@
+from app.container import ServiceContainer as Container
+
+container = Container()

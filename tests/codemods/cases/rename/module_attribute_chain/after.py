@@ -1,0 +1,5 @@
+import app.container
+
+
+def build():
+    return app.container.AppContainer()

@@ -1,0 +1,3 @@
+from app.container import AppContainer as ServiceContainer
+
+AppContainer = ServiceContainer

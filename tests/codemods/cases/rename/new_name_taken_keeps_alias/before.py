@@ -1,0 +1,3 @@
+from app.container import ServiceContainer
+
+AppContainer = ServiceContainer

@@ -1,0 +1,20 @@
+from dependency_injector.wiring import Provide, inject
+from flask import Blueprint
+
+from app.container import AppContainer
+from app.services.part_service import PartService
+
+parts_bp = Blueprint("parts", __name__)
+
+
+@parts_bp.route("/parts")
+@inject
+def list_parts(part_service: PartService = Provide[AppContainer.part_service]):
+    return part_service.list()
+
+
+@inject
+def get_part(key, kit_service=Provide[AppContainer.kit_service], part_service=Provide[
+    AppContainer.part_service
+]):
+    return part_service.get(key)

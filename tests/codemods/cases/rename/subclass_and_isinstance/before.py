@@ -1,0 +1,9 @@
+from app.container import ServiceContainer
+
+
+class TestContainer(ServiceContainer):
+    pass
+
+
+def check(obj):
+    return isinstance(obj, ServiceContainer)

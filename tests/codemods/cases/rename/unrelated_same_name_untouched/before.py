@@ -1,0 +1,3 @@
+from other.container import ServiceContainer
+
+container = ServiceContainer()

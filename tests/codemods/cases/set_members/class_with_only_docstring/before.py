@@ -1,0 +1,5 @@
+from common.core.container import CommonContainer
+
+
+class AppContainer(CommonContainer):
+    """The app's services."""

@@ -1,0 +1,9 @@
+from dependency_injector import providers
+
+from common.core.container import CommonContainer
+from common.storage.s3_service import S3Service
+
+
+class AppContainer(CommonContainer):
+    s3_service = providers.Factory(S3Service)
+    part_service = providers.Factory(object)

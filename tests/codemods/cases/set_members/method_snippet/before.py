@@ -1,0 +1,5 @@
+class MetricsService:
+    """Metrics."""
+
+    def shutdown(self):
+        pass

@@ -1,0 +1,5 @@
+from dependency_injector import containers, providers
+
+
+class TestContainer(containers.DeclarativeContainer):
+    part_service = providers.Factory(object)

@@ -1,0 +1,10 @@
+from dependency_injector import providers
+
+from common.core.container import CommonContainer
+from common.storage.s3_service import S3Service
+
+
+class AppContainer(CommonContainer):
+    # storage
+    s3_service = providers.Factory(S3Service, settings=CommonContainer.config.provided)
+    part_service = providers.Factory(object)

@@ -1,0 +1,29 @@
+"""Fixtures for the engine tests; the helpers live in `engine_helpers`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from engine_helpers import make_app
+from engine_kinds import registered
+
+
+@pytest.fixture(autouse=True)
+def test_kinds() -> Iterator[None]:
+    """The test-only step/check kinds and codemod, registered for this test only."""
+    with registered():
+        yield
+
+
+@pytest.fixture
+def app_repo(tmp_path: Path) -> Path:
+    return make_app(tmp_path / "app")
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    return folder

@@ -1,0 +1,58 @@
+"""`pip install .` into a fresh venv outside the source tree gives a working `migrate`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+from engine_helpers import ROOT, make_app, write_plan
+
+
+def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "migrator", source / "migrator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    new_python = env_dir / "bin" / "python"
+    # Dependencies come from the project's venv (offline); the package itself from the copy.
+    site = subprocess.run([str(new_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True, env=clean).stdout.strip()
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(new_python), "install", "-q",
+                    "--no-deps", "--no-build-isolation", "--no-index", str(source)],
+                   check=True, cwd=tmp_path, capture_output=True, env=clean)
+    shutil.rmtree(source)
+
+    migrate = env_dir / "bin" / "migrate"
+    where = subprocess.run([str(new_python), "-c", "import migrator; print(migrator.__file__)"],
+                           cwd=tmp_path, check=True, capture_output=True, text=True, env=clean).stdout
+    assert where.startswith(str(env_dir))
+    help_text = subprocess.run([str(migrate), "--help"], cwd=tmp_path, check=True,
+                               capture_output=True, text=True, env=clean).stdout
+    for command in ("plan", "apply", "verify", "rollback", "status", "schema"):
+        assert command in help_text
+    app = make_app(tmp_path / "app")
+    (tmp_path / "plans" / "files").mkdir(parents=True)
+    (tmp_path / "plans" / "files" / "a.py").write_text("A = 1\n")
+    plan = write_plan(tmp_path / "plans", """
+        name: installed
+        steps:
+          - write: {path: app/a.py, from: files/a.py}
+    """)
+    run = subprocess.run([str(migrate), "apply", str(plan), "--target", str(app)], cwd=tmp_path,
+                         capture_output=True, text=True, env=clean)
+    assert run.returncode == 0, run.stderr
+    assert (app / "app" / "a.py").read_text() == "A = 1\n"
+    as_module = subprocess.run([str(new_python), "-m", "migrator", "status", "--target", str(app)],
+                               cwd=tmp_path, capture_output=True, text=True, env=clean)
+    assert as_module.returncode == 0 and "plan installed" in as_module.stdout

@@ -1,0 +1,141 @@
+"""Plans: YAML -> models, `plan.yaml:LINE: key: expected` errors, the schema, markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from engine_helpers import migrate, write_plan
+
+from migrator.errors import PlanError
+from migrator.plan import load_plan, plan_json_schema
+
+GOOD = """
+name: demo
+description: a plan
+data: {project: demo}
+steps:
+  - test-put: {path: app/new.py, content: "x = 1\\n"}
+    why: the one file
+  - test-remove: [README.md]
+  - codemod: test-rename-name
+    old: helper
+    new: assist
+verify:
+  - {name: new file, test-file: app/new.py}
+  - name: readme
+    test-file: {path: README.md, contains: tiny}
+"""
+
+
+def test_a_good_plan_loads_into_models(plans: Path) -> None:
+    plan = load_plan(write_plan(plans, GOOD))
+    assert plan.name == "demo" and plan.data == {"project": "demo"}
+    assert [s.kind for s in plan.steps] == ["test-put", "test-remove", "codemod"]
+    assert plan.steps[0].why == "the one file"
+    assert plan.steps[1].paths == ["README.md"]
+    assert [c.name for c in plan.checks] == ["new file", "readme"]
+    assert plan.step_lines == [5, 7, 8]
+
+
+def test_a_plan_with_a_single_codemod_step_is_valid(plans: Path) -> None:
+    plan = load_plan(write_plan(plans, """
+        name: one
+        steps:
+          - codemod: test-rename-name
+            old: a
+            new: b
+    """))
+    assert len(plan.steps) == 1 and plan.checks == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("name: x\nsteps:\n  - test-put: {path: a, colour: red}\n",
+     "plan.yaml:3: steps[0].test-put.colour: unknown key (expected one of: content, mode, name, path, why)"),
+    ("name: x\nsteps:\n  - test-put:\n      path: [1, 2]\n",
+     "plan.yaml:4: steps[0].test-put.path: input should be a valid string"),
+    ("name: x\nsteps:\n  - test-put: {content: x}\n",
+     "plan.yaml:3: steps[0].test-put.path: required key is missing"),
+    ("name: x\nsteps:\n  - frobnicate: {}\n",
+     "plan.yaml:3: steps[0]: unknown step kind 'frobnicate'"),
+    ("name: x\nsteps: []\nextra: 1\n", "plan.yaml:3: extra: unknown key"),
+    ("steps: []\n", "plan.yaml:1: name: required key is missing"),
+    ("name: x\nsteps:\n  - codemod: nope\n", "plan.yaml:3: steps[0].codemod: unknown codemod 'nope'"),
+    ("name: x\nsteps:\n  - codemod: test-rename-name\n    old: a\n    new: [b]\n",
+     "plan.yaml:5: steps[0].new: input should be a valid string"),
+    ("name: x\nsteps:\n  - codemod: test-rename-name\n    old: a\n",
+     "plan.yaml:3: steps[0].new: required key is missing"),
+    ("name: x\nsteps: []\nverify:\n  - {test-file: a}\n",
+     "plan.yaml:4: verify[0].name: required key is missing"),
+    ("name: x\nsteps: []\nverify:\n  - {name: a, test-file: a}\n  - {name: a, test-file: b}\n",
+     "plan.yaml:5: verify[1].name: duplicate check name 'a'"),
+    ("name: x\nname: y\nsteps: []\n", "plan.yaml:2: name: duplicate key"),
+    ("name: x\nsteps:\n  - test-put: 3\n",
+     "plan.yaml:3: steps[0].test-put: expected a mapping of its settings"),
+    ("name: x\nsteps:\n  - {test-put: {path: a}, test-remove: [b]}\n",
+     "plan.yaml:3: steps[0]: has 2 step kind keys"),
+])
+def test_errors_name_file_line_and_key(plans: Path, text: str, expected: str) -> None:
+    path = plans / "plan.yaml"
+    path.write_text(text)
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    message = str(caught.value).replace(str(path), "plan.yaml")
+    assert message.startswith(expected), message
+
+
+def test_malformed_yaml_names_the_line(plans: Path) -> None:
+    path = write_plan(plans, "name: x\nsteps:\n  - test-put: {path: a\n  - b\n")
+    with pytest.raises(PlanError, match=r"plan.yaml:5: malformed YAML: .*starts on line 3"):
+        load_plan(path)
+
+
+def test_a_missing_shipped_file_is_a_plan_error_with_its_line(plans: Path) -> None:
+    path = write_plan(plans, """
+        name: x
+        steps:
+          - write: {path: app/a.py, from: files/missing.py}
+    """)
+    with pytest.raises(PlanError, match=r"plan.yaml:3: steps\[0\].write.from: file 'files/missing.py' not found"):
+        load_plan(path)
+
+
+def test_shipped_files_resolve_beside_the_plan(plans: Path) -> None:
+    (plans / "files").mkdir()
+    (plans / "files" / "a.py").write_text("A = 1\n")
+    plan = load_plan(write_plan(plans, """
+        name: x
+        steps:
+          - write: {path: app/a.py, from: files/a.py}
+    """))
+    assert plan.plan_dir == plans.resolve()
+
+
+def test_schema_lists_every_kind_and_is_json(tmp_path: Path) -> None:
+    schema = plan_json_schema()
+    step_titles = {v["title"] for v in schema["properties"]["steps"]["items"]["oneOf"]}
+    assert {"test-put", "test-remove", "codemod test-rename-name", "write", "delete"} <= step_titles
+    check_titles = {v["title"] for v in schema["properties"]["verify"]["items"]["oneOf"]}
+    assert "test-file" in check_titles
+    run = migrate("schema")
+    assert run.exit_code == 0
+    assert json.loads(run.stdout)["title"] == "template-migrator plan"
+
+
+def test_markdown_renders_steps_why_and_checks(plans: Path) -> None:
+    run = migrate("plan", write_plan(plans, GOOD), "--format", "markdown")
+    assert run.exit_code == 0, run.stderr
+    md = run.stdout
+    assert md.startswith("# Migration plan: demo")
+    assert "### 1. test-put" in md and "the one file" in md
+    assert "| new file | `test-file` | app/new.py exists |" in md
+    assert "codemod: test-rename-name" in md and "old: helper" in md
+
+
+def test_plan_without_target_lists_steps_and_checks(plans: Path) -> None:
+    run = migrate("plan", write_plan(plans, GOOD), "--json")
+    assert run.exit_code == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert [s["kind"] for s in data["steps"]] == ["test-put", "test-remove", "codemod"]
+    assert data["target"] is None

@@ -1,0 +1,63 @@
+"""Verification: every check runs; a failure rolls back and keeps the attempt as a patch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine_helpers import fingerprint, migrate, write_plan
+
+FAILING = """
+name: unverified
+steps:
+  - test-put: {path: app/new.py, content: "NEW = 1\\n"}
+verify:
+  - {name: missing file, test-file: app/absent.py}
+  - {name: new file, test-file: app/new.py}
+  - {name: readme, test-file: {path: README.md, contains: nowhere}}
+"""
+
+
+def test_failing_verification_rolls_back_and_leaves_the_attempt_patch(
+        app_repo: Path, plans: Path) -> None:
+    before = fingerprint(app_repo)
+    run = migrate("apply", write_plan(plans, FAILING), "--target", app_repo)
+    assert run.exit_code == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: verification failed: missing file, readme")
+    patch = Path(lines[0].rsplit("attempt saved as ", 1)[1].rstrip(")"))
+    assert patch.parent == app_repo / ".git" / "migrator" / "attempts"
+    assert "+NEW = 1" in patch.read_text()
+    assert fingerprint(app_repo) == before
+    assert "new file" in run.stdout and "FAIL" in run.stdout
+
+
+def test_keep_on_failure_keeps_the_verified_attempt(app_repo: Path, plans: Path) -> None:
+    run = migrate("apply", write_plan(plans, FAILING), "--target", app_repo, "--keep-on-failure")
+    assert run.exit_code == 1
+    assert (app_repo / "app" / "new.py").exists()
+    assert "left in the tree" in run.stderr
+
+
+def test_verify_runs_every_check_and_reports_each(app_repo: Path, plans: Path) -> None:
+    (app_repo / "app" / "new.py").write_text("NEW = 1\n")
+    run = migrate("verify", write_plan(plans, FAILING), "--target", app_repo, "--json")
+    assert run.exit_code == 1
+    checks = json.loads(run.stdout)["checks"]
+    assert [(c["name"], c["passed"]) for c in checks] == [
+        ("missing file", False), ("new file", True), ("readme", False)]
+    assert run.stderr.strip() == "error: verification failed: missing file, readme"
+
+
+def test_verify_only_runs_the_named_checks(app_repo: Path, plans: Path) -> None:
+    (app_repo / "app" / "new.py").write_text("NEW = 1\n")
+    run = migrate("verify", write_plan(plans, FAILING), "--target", app_repo, "--only", "new file")
+    assert run.exit_code == 0, run.stderr
+    assert "new file" in run.stdout and "missing file" not in run.stdout
+
+
+def test_no_verify_skips_the_checks(app_repo: Path, plans: Path) -> None:
+    run = migrate("apply", write_plan(plans, FAILING), "--target", app_repo, "--no-verify", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["verification"] is None

@@ -1,0 +1,62 @@
+"""The references check (same scanner as the delete step)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from migrator.verify.references import ReferencesCheck, find_references
+
+FILES = {
+    "app/__init__.py": "",
+    "app/api/parts.py": "from common.storage.s3_service import S3Service\n",
+    "tests/test_parts.py": (
+        "from unittest import mock\n\n"
+        "@mock.patch('app.services.s3_service_v2.boto3')\n"
+        "def test_a():\n    pass\n"
+    ),
+}
+
+
+def check(modules):
+    return ReferencesCheck.model_validate({"name": "refs", "modules": modules})
+
+
+def test_passes_when_nothing_names_the_modules(tmp_path, make_repo, ctx):
+    root = make_repo(tmp_path / "t", FILES)
+    result = check(["app.services.s3_service", "app.utils.shutdown_coordinator"]).run(ctx(root))
+    assert result.passed, result.evidence
+    assert result.summary == "no references in 3 Python files"
+
+
+def test_lists_every_reference_with_file_and_line(tmp_path, make_repo, ctx):
+    root = make_repo(tmp_path / "t", {
+        **FILES,
+        "app/x.py": "import app.services.s3_service\n",
+        "tests/test_y.py": "\n\nP = 'app.utils.shutdown_coordinator.signal'\n",
+    })
+    result = check(["app.services.s3_service", "app.utils.shutdown_coordinator"]).run(ctx(root))
+    assert not result.passed
+    assert result.summary == "2 reference(s) to app.services.s3_service, app.utils.shutdown_coordinator"
+    assert result.evidence == [
+        "app/x.py:1: import 'app.services.s3_service' names app.services.s3_service",
+        (
+            "tests/test_y.py:3: string 'app.utils.shutdown_coordinator.signal' names "
+            "app.utils.shutdown_coordinator"
+        ),
+    ]
+
+
+def test_whole_segments_only(tmp_path, make_repo):
+    root = make_repo(tmp_path / "t", {
+        "a.py": "X = 'myapp.services.s3_service'\nY = 'app.services.s3_services'\n"
+                "Z = 'see app.services.s3_service.'\n",
+    })
+    scan = find_references(root, ["app.services.s3_service"])
+    assert [(r.line, r.how) for r in scan.references] == [(3, "string")]
+
+
+def test_shorthand_list_and_bad_names():
+    assert check(["a.b"]).modules == ["a.b"]
+    with pytest.raises(ValidationError, match="not a dotted module name"):
+        check(["app/services/x.py"])
