@@ -16,13 +16,13 @@ import typer
 from rich.console import Console
 
 from migrator import engine, report
-from migrator.errors import Interrupted, MigratorError, UsageError
+from migrator.errors import MigratorError, UsageError
 
 app = typer.Typer(
     name="migrate",
     help="Move a Flask backend onto a shared Copier template: plan, dry-run, apply, verify, "
     "roll back.\n\nExit codes: 0 ok, 1 verification failed, 2 bad usage or plan, "
-    "3 preflight refused, 4 a step failed (rolled back), 130 interrupted.",
+    "3 preflight refused, 4 a step failed (rolled back), 130 Ctrl-C, 143 SIGTERM.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -37,6 +37,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+SkipOpt = Annotated[list[str] | None, typer.Option("--skip", help="Leave out this check "
+                                                   "(repeatable).", show_default=False)]
 
 
 class Format(str, Enum):
@@ -55,8 +57,8 @@ def _user_errors(json_out: bool, out: report.Output) -> Iterator[None]:
     """One line per failure, the error's exit code, and any partial report first."""
     try:
         yield
-    except KeyboardInterrupt:
-        _fail(Interrupted("interrupted (Ctrl-C)"), json_out, out)
+    except KeyboardInterrupt as exc:
+        _fail(engine.interruption(exc), json_out, out)
     except MigratorError as exc:
         _fail(exc, json_out, out)
 
@@ -68,7 +70,8 @@ def _fail(exc: MigratorError, json_out: bool, out: report.Output) -> None:
         print(report.dumps({**data, "error": str(exc), "exit_code": exc.exit_code}))
     elif partial is not None:
         report.render_apply(out, partial)
-    print(f"error: {exc}", file=sys.stderr)
+    one_line = " ".join(str(exc).split())  # messages quoting files may hold newlines
+    print(f"error: {one_line}", file=sys.stderr)
     raise typer.Exit(exc.exit_code)
 
 
@@ -137,6 +140,7 @@ def apply_command(
                                                show_default=False)] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Run on uncommitted changes "
                                               "(they become part of the checkpoint).")] = False,
+    skip: SkipOpt = None,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
@@ -162,7 +166,7 @@ def apply_command(
             result = engine.apply(plan, target, dry_run=dry_run, output=output,
                                   verify=not no_verify, keep_on_failure=keep_on_failure,
                                   commit=commit, branch=branch, allow_dirty=allow_dirty,
-                                  trust=trust, observer=observer)
+                                  trust=trust, skip_checks=skip or None, observer=observer)
         finally:
             if observer:
                 observer.close()
@@ -178,6 +182,7 @@ def verify_command(
     target: TargetOpt,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check "
                                                    "(repeatable).", show_default=False)] = None,
+    skip: SkipOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Run PLAN's checks on --target and show their evidence.
@@ -190,7 +195,8 @@ def verify_command(
     with _user_errors(json_out, out):
         observer = _observer(json_out, out)
         try:
-            result = engine.verify(plan, target, only=only or None, observer=observer)
+            result = engine.verify(plan, target, only=only or None, skip=skip or None,
+                                   observer=observer)
         finally:
             if observer:
                 observer.close()
@@ -258,14 +264,52 @@ def schema_command(
         print(plan_json_schema_text())
 
 
-# Further commands go here, one line each, their logic in their own module: e.g. the demo,
-# `app.command("demo")(demo.demo_command)` with `from migrator import demo` above.
+@app.command("demo")
+def demo_command(
+    folder: Annotated[Path | None, typer.Argument(
+        help="Where to lay out the demo (default: a new temporary folder).", metavar="[DIR]",
+        show_default=False)] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Start over if DIR already holds a "
+                                        "demo (its two repositories are replaced).")] = False,
+    postgres: Annotated[bool, typer.Option("--postgres", help="Also run the checks that need "
+                                           "the PostgreSQL server on 127.0.0.1:5432.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Migrate the bundled Electronics Inventory app onto the bundled template.
+
+    Lays out DIR/ModernAppTemplate/backend (the template as a tagged git repo) and
+    DIR/ElectronicsInventory/backend (the app before migration), then runs `migrate plan`,
+    the dry run, the real apply and every check of the seed's checklist, on SQLite.
+
+    Example: migrate demo /tmp/demo --fresh
+    """
+    from migrator import demo
+
+    out = _output()
+    with _user_errors(json_out, out):
+        observer = _observer(json_out, out)
+        printer = None if json_out else lambda phase, result: report.render_demo_phase(
+            out, phase, result)
+        try:
+            result = demo.run(folder or demo.new_demo_folder(), fresh=fresh,
+                              with_server_checks=postgres, observer=observer, on_phase=printer)
+        finally:
+            if observer:
+                observer.close()
+        if json_out:
+            print(report.dumps(report.demo_json(result)))
+        else:
+            report.render_demo_end(out, result)
+        if not result.passed:
+            raise typer.Exit(1)
 
 
 def main() -> None:
     """Console-script entry point."""
+    engine.handle_sigterm()
     try:
         app(prog_name="migrate")
-    except KeyboardInterrupt:  # Ctrl-C outside a command's own cleanup
-        print("error: interrupted (Ctrl-C)", file=sys.stderr)
-        raise SystemExit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C / SIGTERM outside a command's own cleanup
+        error = engine.interruption(exc)
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(error.exit_code) from None

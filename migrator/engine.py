@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from migrator import workspace
 from migrator.errors import (
+    AlreadyApplied,
     DirtyTree,
     HalfApplied,
     Interrupted,
@@ -23,6 +24,8 @@ from migrator.errors import (
     PathEscapesTarget,
     PreflightError,
     StepFailed,
+    Terminated,
+    UsageError,
     VerificationFailed,
 )
 from migrator.plan import Plan, load_plan
@@ -33,6 +36,24 @@ from migrator.workspace import Changes, Journal, Repo
 __all__ = ["apply", "load_plan", "plan_report", "rollback", "status", "verify"]
 
 UNFINISHED_STATES = ("starting", "running", "rolling-back", "kept-failed")
+
+
+class SigTerm(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so a terminated run cleans up the same way."""
+
+
+def _raise_sigterm(signum: int, frame: object) -> None:
+    raise SigTerm
+
+
+def handle_sigterm() -> None:
+    """Make SIGTERM roll back / clean up like Ctrl-C (the console script calls this)."""
+    signal.signal(signal.SIGTERM, _raise_sigterm)
+
+
+def interruption(exc: KeyboardInterrupt) -> Interrupted:
+    return Terminated("terminated (SIGTERM)") if isinstance(exc, SigTerm) else \
+        Interrupted("interrupted (Ctrl-C)")
 
 
 class RunObserver:
@@ -155,10 +176,18 @@ def _context(plan: Plan, root: Path, target: Path, trust: bool,
     return ctx
 
 
-def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = False) -> Repo:
+def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = False,
+              real_run: bool = False) -> Repo:
     """Every refusal that can be known before a byte is written; returns the target repo."""
     repo = Repo.open(target)
     journal = Journal.read(repo)
+    if real_run and journal is not None and journal.state == "applied" \
+            and journal.plan_name == plan.name:
+        raise AlreadyApplied(
+            f"plan {plan.name!r} is already applied to this target "
+            f"(checkpoint {(journal.checkpoint or '')[:12]})",
+            f"`migrate rollback --target {target}` undoes it before applying it again; "
+            f"`migrate status --target {target}` shows it")
     if journal is not None and journal.state in UNFINISHED_STATES:
         done = f"{journal.steps_done} of {len(journal.steps)} steps done"
         raise HalfApplied(
@@ -171,8 +200,8 @@ def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = Fals
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
             raise DirtyTree(f"target has uncommitted changes: {shown}",
-                            "commit or stash them, or pass --allow-dirty "
-                            "(they then become part of the checkpoint)")
+                            "commit or stash them, or pass --allow-dirty to make them "
+                            "part of the checkpoint")
     for index, step in enumerate(plan.steps):
         for rel in step.declared_paths():
             try:
@@ -187,7 +216,7 @@ def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = Fals
                 exc.message = f"{_step_label(index, step)}: {exc.message}"
                 raise
             raise PreflightError(f"{_step_label(index, step)}: {exc.message}", exc.hint) from None
-        except Exception as exc:  # a step's own check broke: still one line, exit 3
+        except Exception as exc:  # noqa: BLE001 - a step's own check broke: one line, exit 3
             raise PreflightError(f"{_step_label(index, step)}: preflight failed: "
                                  f"{type(exc).__name__}: {exc}") from None
     return repo
@@ -204,39 +233,50 @@ def _run_step(index: int, step: StepModel, ctx: StepContext) -> StepOutcome:
         raise StepFailed(f"{_step_label(index, step)}: {exc.message}", exc.hint) from None
     except (KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any fault in a step is a failed step (exit 4)
         raise StepFailed(f"{_step_label(index, step)} failed: {type(exc).__name__}: {exc}") from None
 
 
-def _run_checks(plan: Plan, root: Path, only: list[str] | None,
-                observer: RunObserver) -> VerifyReport:
-    checks = plan.checks
-    if only:
-        unknown = sorted(set(only) - {c.name for c in checks})
+def select_checks(plan: Plan, only: list[str] | None,
+                  skip: list[str] | None = None) -> list[CheckModel]:
+    """The plan's checks named by --only (all by default) minus those named by --skip."""
+    known = {c.name for c in plan.checks}
+    for option, names in (("--only", only or []), ("--skip", skip or [])):
+        unknown = sorted(set(names) - known)
         if unknown:
-            from migrator.errors import UsageError
+            listed = ", ".join(c.name for c in plan.checks) or "none"
+            raise UsageError(f"{option} {unknown[0]!r}: no such check (the plan has: {listed})")
+    return [c for c in plan.checks
+            if (not only or c.name in only) and c.name not in (skip or [])]
 
-            known = ", ".join(c.name for c in checks) or "none"
-            raise UsageError(f"--only {unknown[0]!r}: no such check (the plan has: {known})")
-        checks = [c for c in checks if c.name in only]
+
+def _run_checks(plan: Plan, root: Path, only: list[str] | None,
+                observer: RunObserver, skip: list[str] | None = None) -> VerifyReport:
+    checks = select_checks(plan, only, skip)
     results: list[CheckResult] = []
-    ctx = CheckContext(root=root, plan_dir=plan.plan_dir)
-    for index, check in enumerate(checks):
-        observer.check_started(index, len(checks), check)
-        start = time.monotonic()
-        try:
-            result = check.run(ctx)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # every check runs even when one breaks
-            message = exc.message if isinstance(exc, MigratorError) else f"{type(exc).__name__}: {exc}"
-            result = CheckResult(name=check.name, passed=False,
-                                 seconds=time.monotonic() - start,
-                                 summary=f"the check could not run: {message}",
-                                 commands=check.planned_commands())
-        results.append(result)
-        observer.check_finished(result)
+    with tempfile.TemporaryDirectory(prefix="migrate-verify-") as scratch:
+        ctx = CheckContext(root=root, plan_dir=plan.plan_dir, scratch=Path(scratch))
+        for index, check in enumerate(checks):
+            results.append(_run_check(index, len(checks), check, ctx, observer))
     return VerifyReport(results=results)
+
+
+def _run_check(index: int, total: int, check: CheckModel, ctx: CheckContext,
+               observer: RunObserver) -> CheckResult:
+    observer.check_started(index, total, check)
+    start = time.monotonic()
+    try:
+        result = check.run(ctx)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - every check runs even when one breaks
+        message = exc.message if isinstance(exc, MigratorError) else f"{type(exc).__name__}: {exc}"
+        result = CheckResult(name=check.name, passed=False,
+                             seconds=time.monotonic() - start,
+                             summary=f"the check could not run: {message}",
+                             commands=check.planned_commands())
+    observer.check_finished(result)
+    return result
 
 
 def _steps_in(tree: workspace.DryRunTree, plan: Plan, target: Path, trust: bool,
@@ -287,16 +327,18 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
 def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
           output: Path | None = None, verify: bool = True, keep_on_failure: bool = False,
           commit: bool = False, branch: str | None = None, allow_dirty: bool = False,
-          trust: bool = False, observer: RunObserver | None = None) -> ApplyReport:
+          trust: bool = False, skip_checks: list[str] | None = None,
+          observer: RunObserver | None = None) -> ApplyReport:
     """Apply the plan to `target` (or to a throwaway worktree with `dry_run`).
 
-    Failures raise MigratorError; a failure after steps ran carries the partial
-    ApplyReport as `error.report`.
+    `skip_checks` names checks verification leaves out. Failures raise MigratorError; a
+    failure after steps ran carries the partial ApplyReport as `error.report`.
     """
     plan = _as_plan(plan)
+    select_checks(plan, None, skip_checks)  # refuse unknown names before anything runs
     observer = observer or RunObserver()
     started = time.monotonic()
-    repo = preflight(plan, target, allow_dirty=allow_dirty, trust=trust)
+    repo = preflight(plan, target, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)
     branch_name = branch or f"migrate/{plan.name}"
     if commit and not dry_run:
         workspace.check_branch_name(repo, branch_name)
@@ -312,14 +354,15 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
         report.seconds = time.monotonic() - started
         return report
     _real_run(plan, repo, report, verify=verify, keep_on_failure=keep_on_failure,
-              commit=commit, branch=branch_name, trust=trust, observer=observer)
+              commit=commit, branch=branch_name, trust=trust, skip_checks=skip_checks,
+              observer=observer)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
               keep_on_failure: bool, commit: bool, branch: str, trust: bool,
-              observer: RunObserver) -> None:
+              skip_checks: list[str] | None, observer: RunObserver) -> None:
     journal = Journal(plan_name=plan.name, plan_path=str(plan.path), target=str(repo.root),
                       steps=[s.title() for s in plan.steps], head=repo.head(),
                       branch=repo.branch(), index_saved=(repo.git_dir / "index").exists())
@@ -335,7 +378,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     try:
         _run_steps_journaled(plan, repo, journal, report, trust, observer)
         if verify and plan.checks:
-            report.verification = _run_checks(plan, repo.root, None, observer)
+            report.verification = _run_checks(plan, repo.root, None, observer, skip_checks)
             if not report.verification.passed:
                 names = ", ".join(r.name for r in report.verification.failed)
                 raise VerificationFailed(f"verification failed: {names}")
@@ -348,7 +391,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
             journal.created_branch, journal.created_commit = branch, report.committed
         journal.state, journal.current_step = "applied", None
         journal.write(repo)
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 - Ctrl-C too must roll back; re-raised inside
         _after_failure(plan, repo, journal, report, exc, keep_on_failure)
 
 
@@ -381,38 +424,49 @@ def _run_steps_journaled(plan: Plan, repo: Repo, journal: Journal, report: Apply
 def _no_interrupts() -> Iterator[None]:
     """Rollback must not be cut short by a second Ctrl-C (it is re-runnable, but still)."""
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _after_failure(plan: Plan, repo: Repo, journal: Journal, report: ApplyReport,
                    exc: BaseException, keep_on_failure: bool) -> None:
     with _no_interrupts():
         if isinstance(exc, KeyboardInterrupt):
-            error: MigratorError = Interrupted("interrupted (Ctrl-C)")
-        elif isinstance(exc, MigratorError):
+            error: MigratorError = interruption(exc)
+        elif isinstance(exc, StepFailed | VerificationFailed):
             error = exc
+        elif isinstance(exc, MigratorError):  # e.g. git refusing the --commit: after steps ran
+            error = StepFailed(exc.message)
         else:
             error = StepFailed(f"the run broke: {type(exc).__name__}: {exc}")
         assert journal.checkpoint is not None
-        report.attempt_patch = workspace.save_attempt_patch(repo, journal.checkpoint, plan.name)
-        journal.attempt_patch, journal.failure = str(report.attempt_patch), error.message
-        report.failure = error.message
+        try:
+            report.attempt_patch = workspace.save_attempt_patch(repo, journal.checkpoint, plan.name)
+            saved = f"attempt saved as {report.attempt_patch}"
+        except (MigratorError, OSError) as problem:
+            saved = f"the attempt could not be saved as a patch: {problem}"
+        journal.attempt_patch = str(report.attempt_patch) if report.attempt_patch else None
+        journal.failure = report.failure = error.message
         if keep_on_failure:
             journal.state = "kept-failed"
             journal.write(repo)
             what = "the failed attempt is left in the tree (`migrate rollback` undoes it)"
         else:
-            workspace.rollback(repo, journal, force=True)
-            report.rolled_back = True
-            what = "rolled back to the checkpoint"
-        error.hint = f"{what}; attempt saved as {report.attempt_patch}"
+            try:
+                workspace.rollback(repo, journal, force=True)
+                report.rolled_back = True
+                what = "rolled back to the checkpoint"
+            except (MigratorError, OSError) as problem:
+                what = (f"the automatic rollback failed ({problem}); "
+                        f"run `migrate rollback --target {repo.root}`")
+        error.hint = f"{what}; {saved}"
         error.report = report  # type: ignore[attr-defined]
     raise error from None
 
@@ -427,11 +481,11 @@ def _commit_message(plan: Plan) -> str:
 
 
 def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
-           observer: RunObserver | None = None) -> VerifyReport:
-    """Run the plan's checks (or those named in `only`) on `target`; all of them run."""
+           observer: RunObserver | None = None, skip: list[str] | None = None) -> VerifyReport:
+    """Run the plan's checks (those in `only`, minus those in `skip`); all of them run."""
     plan = _as_plan(plan)
     repo = Repo.open(target)
-    return _run_checks(plan, repo.root, only, observer or RunObserver())
+    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip)
 
 
 def rollback(target: Path, *, force: bool = False) -> RollbackReport:

@@ -84,3 +84,13 @@ class Interrupted(MigratorError):
     """Ctrl-C: the run stopped after cleaning up (exit 130, the shell's convention)."""
 
     exit_code = 130
+
+
+class Terminated(Interrupted):
+    """SIGTERM: the same cleanup as Ctrl-C (exit 143, the shell's convention)."""
+
+    exit_code = 143
+
+
+class AlreadyApplied(PreflightError):
+    """The same plan is already applied to the target and can still be rolled back."""

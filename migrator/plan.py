@@ -22,6 +22,7 @@ codemod registered under that name in `migrator.codemods.REGISTRY`.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,8 @@ class Plan:
     step_lines: list[int] = field(default_factory=list)
     step_sources: list[dict[str, Any]] = field(default_factory=list)
     """Each step as written in the plan (rendered in the markdown document)."""
+    check_sources: list[dict[str, Any]] = field(default_factory=list)
+    """Each check as written in the plan."""
 
     @property
     def plan_dir(self) -> Path:
@@ -141,10 +144,11 @@ def _loc_text(loc: Loc) -> str:
     return text or "plan"
 
 
-def _expected(error: dict[str, Any], model: type[BaseModel] | None) -> str:
+def _expected(error: Any, model: type[BaseModel] | None) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        known = sorted(model.model_fields) if model is not None else []
+        fields = model.model_fields.items() if model is not None else []
+        known = sorted(info.alias or name for name, info in fields)
         return f"unknown key (expected one of: {', '.join(known)})" if known else "unknown key"
     if kind == "missing":
         return "required key is missing"
@@ -182,13 +186,24 @@ class _PlanLoader:
         try:
             return model.model_validate(values)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            loc = to_doc(tuple(error["loc"]))
+            # An unknown key is usually a typo, and explains a "missing" error beside it.
+            error = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
             missing = error["type"] in ("extra_forbidden", "missing")
+            loc = self.in_document(to_doc(tuple(error["loc"])), keep_last=missing)
             owner = _owner_model(model, tuple(error["loc"]))
             raise self.fail(loc, _expected(error, owner), key_line=missing) from None
 
-    def item(self, loc: Loc, raw: Any, kinds: dict[str, type[BaseModel]], what: str) -> _Item:
+    def in_document(self, loc: Loc, *, keep_last: bool) -> Loc:
+        """`loc` cut to the part that exists in the YAML (pydantic adds union/type tags)."""
+        node: yaml.Node | None = self.root
+        for i, part in enumerate(loc):
+            _, child = _child(node, part) if node is not None else (None, None)
+            if child is None:
+                return loc[: i + 1] if keep_last and i == len(loc) - 1 else loc[:i]
+            node = child
+        return loc
+
+    def item(self, loc: Loc, raw: Any, kinds: Mapping[str, type[BaseModel]], what: str) -> _Item:
         node = line_node(self.root, loc)
         if not isinstance(raw, dict):
             raise self.fail(loc, f"expected a mapping with one {what} kind key "
@@ -328,6 +343,7 @@ def load_plan(path: str | Path) -> Plan:
         sources.append(raw)
 
     checks: list[CheckModel] = []
+    check_sources: list[dict[str, Any]] = []
     names: set[str] = set()
     for index, raw in enumerate(header.verify):
         item = loader.item(("verify", index), raw, check_kinds, "check")
@@ -337,6 +353,7 @@ def load_plan(path: str | Path) -> Plan:
         names.add(check.name)
         _check_shipped_files(loader, item, check, plan_path.parent)
         checks.append(check)
+        check_sources.append(raw)
 
     return Plan(
         name=header.name,
@@ -348,33 +365,40 @@ def load_plan(path: str | Path) -> Plan:
         display_path=where,
         step_lines=lines,
         step_sources=sources,
+        check_sources=check_sources,
     )
 
 
 # -- JSON Schema --------------------------------------------------------------------------
-def _kind_schema(kind: str, cls: type[BaseModel], defs: dict[str, Any],
-                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _kind_schema(kind: str, cls: type[BaseModel], defs: dict[str, Any]) -> dict[str, Any]:
+    """One list item: `{KIND: settings-mapping | shorthand-value, name?, why?, ...settings}`."""
     schema = cls.model_json_schema(ref_template="#/$defs/{model}")
     defs.update(schema.pop("$defs", {}))
-    props = dict(schema.get("properties", {}))
-    required = [r for r in schema.get("required", [])]
+    props: dict[str, Any] = dict(schema.get("properties", {}))
+    required: list[str] = list(schema.get("required", []))
     shorthand = getattr(cls, "shorthand", None)
-    siblings = {k: props.pop(k) for k in list(props) if k in ("name", "why")}
+    settings = {"type": "object", "properties": props, "additionalProperties": False}
+    inner_required = [r for r in required if r not in ("name", "why")]
+    if inner_required:
+        settings["required"] = inner_required
+    forms: list[dict[str, Any]] = [settings]
     if shorthand and shorthand in props:
-        value_schema = props.pop(shorthand)
-        siblings.update(props)
-        siblings.update(extra or {})
-        siblings[kind] = value_schema
-        item_required = [kind] + [r for r in required if r != shorthand]
-        return {"type": "object", "title": kind, "properties": siblings,
-                "required": item_required, "additionalProperties": False}
-    inner = {"type": "object", "properties": props, "additionalProperties": False}
-    if required := [r for r in required if r not in siblings]:
-        inner["required"] = required
-    siblings[kind] = inner
-    item_required = [kind] + [r for r in schema.get("required", []) if r in ("name",)]
-    return {"type": "object", "title": kind, "properties": siblings,
-            "required": item_required, "additionalProperties": False}
+        forms.insert(0, props[shorthand])
+    item_props = {**props, kind: forms[0] if len(forms) == 1 else {"anyOf": forms}}
+    outer_required = [kind] + (["name"] if "name" in required else [])
+    return {"type": "object", "title": kind, "properties": item_props,
+            "required": outer_required, "additionalProperties": False}
+
+
+def _codemod_schema(kind: str, name: str, config: type[BaseModel],
+                    defs: dict[str, Any]) -> dict[str, Any]:
+    """`{codemod: NAME, name?, why?, ...the codemod's Config fields}`."""
+    params = config.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(params.pop("$defs", {}))
+    props = {"name": {"type": "string"}, "why": {"type": "string"},
+             **params.get("properties", {}), kind: {"const": name}}
+    return {"type": "object", "title": f"codemod {name}", "properties": props,
+            "required": [kind, *params.get("required", [])], "additionalProperties": False}
 
 
 def plan_json_schema() -> dict[str, Any]:
@@ -382,15 +406,9 @@ def plan_json_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     step_variants: list[dict[str, Any]] = []
     for kind, cls in sorted(load_step_kinds().items()):
-        if kind == "codemod" and getattr(cls, "shorthand", None) and CODEMODS:
-            for name, codemod in sorted(CODEMODS.items()):
-                params = codemod.Config.model_json_schema(ref_template="#/$defs/{model}")
-                defs.update(params.pop("$defs", {}))
-                variant = _kind_schema(kind, cls, defs, params.get("properties", {}))
-                variant["properties"][kind] = {"const": name}
-                variant["title"] = f"codemod {name}"
-                variant["required"] = [kind, *params.get("required", [])]
-                step_variants.append(variant)
+        if kind == "codemod" and CODEMODS:
+            step_variants += [_codemod_schema(kind, name, codemod.Config, defs)
+                              for name, codemod in sorted(CODEMODS.items())]
         else:
             step_variants.append(_kind_schema(kind, cls, defs))
     check_variants = [_kind_schema(k, c, defs) for k, c in sorted(load_check_kinds().items())]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rich.console import Console
@@ -29,6 +29,9 @@ from migrator.engine import (
 from migrator.steps.base import StepModel
 from migrator.verify.base import CheckModel, CheckResult
 from migrator.workspace import Changes
+
+if TYPE_CHECKING:
+    from migrator.demo import DemoReport
 
 
 class Output:
@@ -143,6 +146,12 @@ def _files_lines(out: Output, changes: Changes, indent: str = "    ") -> None:
             out.line(f"{indent}{label} {path}")
 
 
+def _notes(out: Output, steps: Sequence[StepReport]) -> None:
+    for step in steps:
+        for note in step.outcome.notes if step.outcome else []:
+            out.line(f"note (step {step.index + 1}, {step.title}): {note}", style="yellow")
+
+
 def render_plan(out: Output, report: PlanReport) -> None:
     plan = report.plan
     out.line(f"plan {plan.name}: {len(plan.steps)} steps, {len(plan.checks)} checks", style="bold")
@@ -166,6 +175,7 @@ def render_plan(out: Output, report: PlanReport) -> None:
                     for path, per in sorted(step.outcome.rewrites.items()):
                         counts = ", ".join(f"{name} x{n}" for name, n in per.items())
                         out.line(f"    rewrite {path}: {counts}")
+    _notes(out, report.steps)
     crows = [[c.name, c.kind, "\n".join(_argv(cmd) for cmd in c.commands) or c.description]
              for c in report.checks]
     out.table("Checks", ["check", "kind", "runs"], crows)
@@ -184,6 +194,7 @@ def render_apply(out: Output, report: ApplyReport) -> None:
              str(len(s.changes.deleted)), _rewrites(s), f"{s.seconds:.1f}s"] for s in report.steps]
     title = "Dry run (nothing was changed)" if report.dry_run else "Applied"
     out.table(title, ["#", "step", "created", "modified", "deleted", "rewrites", "time"], rows)
+    _notes(out, report.steps)
     if report.verification is not None:
         render_verify(out, report.verification)
     if report.dry_run:
@@ -220,7 +231,8 @@ def render_status(out: Output, report: StatusReport) -> None:
     if journal is None:
         out.line(f"no migration recorded for {report.target}")
     else:
-        out.line(f"plan {journal.plan_name} ({journal.plan_path}): {journal.state}")
+        alive = f" (pid {journal.pid} is still running)" if journal.running_elsewhere() else ""
+        out.line(f"plan {journal.plan_name} ({journal.plan_path}): {journal.state}{alive}")
         rows = []
         for i, title in enumerate(journal.steps):
             state = "done" if i < journal.steps_done else (
@@ -236,8 +248,7 @@ def render_status(out: Output, report: StatusReport) -> None:
                      f"({journal.created_commit or 'commit not made'})")
         if journal.failure:
             out.line(f"failure: {journal.failure}")
-        if journal.state in ("starting", "running", "rolling-back", "kept-failed"):
-            out.line(f"undo with: migrate rollback --target {report.target}")
+        out.line(f"undo with: migrate rollback --target {report.target}")
     for attempt in report.attempts:
         out.line(f"attempt patch: {attempt}")
 
@@ -322,7 +333,13 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    flat = all(isinstance(v, str | int | float | bool) and "\n" not in str(v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flat)
+
+
 _BlockDumper.add_representer(str, _str)
+_BlockDumper.add_representer(list, _list)
 
 
 def _yaml_block(data: Any) -> list[str]:
@@ -335,8 +352,9 @@ def render_markdown(report: PlanReport) -> str:
     """A readable migration document: what each step does and why, and how it is proven."""
     plan = report.plan
     md: list[str] = [f"# Migration plan: {plan.name}", ""]
-    md += [f"<!-- Rendered from {Path(plan.display_path or plan.path).as_posix()} by "
-           "`migrate plan --format markdown`; edit the plan, not this file. -->", ""]
+    origin = Path(plan.display_path or plan.path).as_posix()
+    md += [(f"<!-- Rendered from {origin} by `migrate plan --format markdown`; "
+            "edit the plan, not this file. -->"), ""]
     if plan.description:
         md += [plan.description.strip(), ""]
     if plan.data:
@@ -367,12 +385,15 @@ def render_markdown(report: PlanReport) -> str:
                     md += [f"{label}:", ""] + [f"- `{f}`" for f in files] + [""]
     if plan.checks:
         md += ["## Verification", "",
-               "Every check runs, even after one fails; any failure rolls the migration back.",
-               "", "| check | kind | runs |", "|---|---|---|"]
-        for check in report.checks:
-            runs = "<br>".join(f"`{_md(_argv(c))}`" for c in check.commands) or _md(check.description)
-            md += [f"| {_md(check.name)} | `{check.kind}` | {runs} |"]
+               ("Every check runs, even after one fails; if any fails, `apply` rolls the "
+                "migration back and keeps the attempt as a patch."), "",
+               "| check | kind |", "|---|---|"]
+        md += [f"| [{_md(c.name)}](#check-{i + 1}) | `{c.kind}` |" for i, c in enumerate(plan.checks)]
         md += [""]
+        for i, check in enumerate(plan.checks):
+            source = plan.check_sources[i] if i < len(plan.check_sources) else {}
+            md += [f'<a id="check-{i + 1}"></a>', "", f"### {_md(check.name)}", ""]
+            md += _yaml_block({k: v for k, v in source.items() if k != "name"}) + [""]
     plan_file = Path(plan.display_path or plan.path).as_posix()
     md += ["## Running it", "", "```bash",
            "# effects on DIR, changes nothing",
@@ -389,3 +410,43 @@ def render_markdown(report: PlanReport) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+# -- the demo -----------------------------------------------------------------------------
+def render_demo_phase(out: Output, phase: str, demo: DemoReport) -> None:
+    """Print each phase of `migrate demo` as it finishes."""
+    if phase == "lay out":
+        out.line(f"demo folder: {demo.world.root}", style="bold")
+        out.line(f"  template: {demo.world.template} (tagged {demo.world.tag})")
+        out.line(f"  app:      {demo.world.app}")
+    elif phase == "migrate plan" and demo.plan is not None:
+        rows = [[str(s.index + 1), s.title, changes_summary(s.changes), _rewrites(s)]
+                for s in demo.plan.steps]
+        out.table("migrate plan", ["#", "step", "files", "rewrites"], rows)
+    elif phase == "migrate apply --dry-run" and demo.dry_run is not None:
+        out.line(f"dry run: {changes_summary(demo.dry_run.changes)}; the app repository "
+                 "is untouched")
+    elif demo.applied is not None:
+        render_apply(out, demo.applied)
+
+
+def render_demo_end(out: Output, demo: DemoReport) -> None:
+    rows = [[p.name, f"{p.seconds:.1f}s", p.result] for p in demo.phases]
+    out.table("Timings", ["phase", "time", "result"], rows)
+    verdict = "every check passed" if demo.passed else "some checks FAILED"
+    out.line(f"{verdict}; the migrated app is in {demo.world.app}",
+             style="green" if demo.passed else "red")
+    out.line(f"look around: git -C {demo.world.app} status; undo: migrate rollback --target "
+             f"{demo.world.app}")
+
+
+def demo_json(demo: DemoReport) -> dict[str, Any]:
+    return {
+        "folder": str(demo.world.root), "template": str(demo.world.template),
+        "app": str(demo.world.app), "tag": demo.world.tag, "passed": demo.passed,
+        "phases": [{"name": p.name, "seconds": round(p.seconds, 3), "result": p.result}
+                   for p in demo.phases],
+        "plan": plan_json(demo.plan) if demo.plan else None,
+        "dry_run": apply_json(demo.dry_run) if demo.dry_run else None,
+        "apply": apply_json(demo.applied) if demo.applied else None,
+    }

@@ -28,8 +28,8 @@ _IDENTITY = {
 }
 
 
-class GitFailed(Exception):
-    """A git command failed: an internal fault, turned into a user message by the caller."""
+class GitFailed(PreflightError):
+    """A git command the migrator runs for its own bookkeeping failed (message: git's)."""
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Repo:
         if not target.is_dir():
             raise NotAGitRepository(f"target {target} is not a directory")
         proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=target,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise NotAGitRepository(f"target {target} is not a git repository",
                                     "run `git init` and commit the app first")
@@ -69,11 +69,11 @@ class Repo:
         return cls(target.resolve())
 
     # -- plumbing -------------------------------------------------------------------------
-    def git(self, *args: str, env: dict[str, str] | None = None, input: bytes | None = None,
-            binary: bool = False) -> str:
+    def git(self, *args: str, env: dict[str, str] | None = None,
+            input: bytes | None = None) -> str:
         full_env = {**os.environ, **(env or {})}
         proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.root,
-                              env=full_env, input=input, capture_output=True)
+                              env=full_env, input=input, capture_output=True, check=False)
         if proc.returncode != 0:
             raise GitFailed(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
         return proc.stdout.decode("utf-8", errors="surrogateescape")
@@ -158,6 +158,20 @@ class Journal:
     attempt_patch: str | None = None
     failure: str | None = None
     started_at: float = field(default_factory=time.time)
+    pid: int = field(default_factory=os.getpid)
+    """The `migrate` process that runs (or ran) the apply."""
+
+    def running_elsewhere(self) -> bool:
+        """True while another live process is still in the middle of this apply."""
+        if self.state not in ("starting", "running") or self.pid == os.getpid():
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     @staticmethod
     def path(repo: Repo) -> Path:
@@ -324,6 +338,11 @@ def commits_on_top(repo: Repo, journal: Journal) -> str | None:
 
 def rollback(repo: Repo, journal: Journal, force: bool) -> None:
     """Restore tree, HEAD/branch and index to the checkpoint, then forget the run."""
+    if journal.running_elsewhere() and not force:
+        raise PreflightError(f"a migrate process (pid {journal.pid}) is still applying "
+                             f"{journal.plan_name!r} to this target",
+                             "wait for it, or stop it (Ctrl-C rolls back by itself); "
+                             "--force rolls back anyway")
     moved = commits_on_top(repo, journal)
     if moved and not force and journal.state not in ("rolling-back",):
         raise CommitsOnTop(f"commits were added on top of the migration ({moved})",
@@ -372,7 +391,8 @@ def check_branch_name(repo: Repo, name: str) -> None:
     try:
         repo.git("check-ref-format", "--branch", name)
     except GitFailed:
-        raise UsageError(f"--branch {name!r} is not a valid branch name") from None
+        raise UsageError(f"{name!r} is not a valid branch name",
+                         "pass a valid one with --branch NAME") from None
     if repo.ref(f"refs/heads/{name}"):
         raise PreflightError(f"branch {name!r} already exists",
                              "choose another with --branch NAME or delete it")
@@ -420,7 +440,9 @@ def dry_run_worktree(target: Repo, copy_uncommitted: bool) -> Iterator[DryRunTre
     had_worktrees = worktrees.exists()
     path = tmp / target.root.name
     try:
-        target.git("worktree", "add", "--detach", "--quiet", str(path), head)
+        # No hooks: a user's post-checkout hook must not run in (or on) the throwaway tree.
+        target.git("-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet",
+                   str(path), head)
         tree = Repo(path)
         if copy_uncommitted:
             _copy_uncommitted(target, path)

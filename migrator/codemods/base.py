@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
 import libcst as cst
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CodemodConfig(BaseModel):
@@ -24,8 +24,13 @@ class CodemodConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    files: list[str] | None = None
-    """Optional globs (target-relative, posix) limiting the files the codemod touches."""
+    files: list[str] | None = Field(
+        default=None,
+        description=(
+            "Optional globs (target-relative, posix; `*` within a folder, `**/` across "
+            "folders) limiting the files the codemod touches, e.g. `[\"tests/**/*.py\"]`."
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from migrator.codemods.import_resolution import (
     iter_statements,
     matches_prefix,
     module_source,
-    package_of,
     relative_base,
     split_dotted,
 )
@@ -746,16 +745,15 @@ class _InsertAfter(cst.CSTTransformer):
 
 
 def _after_imports(body: list[cst.BaseStatement]) -> int:
-    index = 0
-    for i, stmt in enumerate(body):
-        if isinstance(stmt, cst.SimpleStatementLine) and isinstance(
-            stmt.body[0], (cst.Import, cst.ImportFrom, cst.Expr)
-        ):
-            index = i + 1
-        elif i > 0 or not is_docstring(stmt):
-            break
+    """Index just past the docstring and the first block of import lines."""
+    index = 1 if body and is_docstring(body[0]) else 0
+    while (
+        index < len(body)
+        and isinstance(body[index], cst.SimpleStatementLine)
+        and isinstance(body[index].body[0], (cst.Import, cst.ImportFrom))
+    ):
+        index += 1
     return index
-
 
 
 # -- building and editing import nodes ------------------------------------------------

@@ -14,6 +14,17 @@ class CheckContext:
     root: Path
     """The migrated tree the check inspects or runs in."""
     plan_dir: Path
+    scratch: Path | None = None
+    """A folder outside the target that lives for one verification run (databases, logs)."""
+
+    def expand(self, text: str) -> str:
+        """Replace `{scratch}` in a plan value; nothing else is interpreted."""
+        if self.scratch is None:
+            return text
+        return text.replace("{scratch}", str(self.scratch))
+
+    def expand_all(self, values: list[str]) -> list[str]:
+        return [self.expand(v) for v in values]
 
 
 @dataclass

@@ -133,11 +133,12 @@ class CommandCheck(CheckModel):
         return " ".join(self.argv)
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        argv = resolve_argv(self.argv)
+        argv = resolve_argv(ctx.expand_all(self.argv))
         cwd = ctx.root / self.cwd if self.cwd else ctx.root
         if not cwd.resolve().is_relative_to(ctx.root.resolve()):
             return CheckResult(self.name, False, 0.0, f"cwd {self.cwd!r} is outside the target")
-        done = run_command(argv, cwd, self.env, self.timeout)
+        env = {key: ctx.expand(value) for key, value in self.env.items()}
+        done = run_command(argv, cwd, env, self.timeout)
         shown = " ".join(self.argv)
         if done.not_found:
             summary, passed = f"cannot run `{shown}`: {done.output}", False

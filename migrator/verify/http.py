@@ -165,7 +165,7 @@ class HttpCheck(CheckModel):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        argv = resolve_argv(self.start)
+        argv = resolve_argv(ctx.expand_all(self.start))
 
         def result(passed: bool, summary: str, evidence: list[str]) -> CheckResult:
             return CheckResult(self.name, passed, time.monotonic() - started, summary, evidence, [argv])
@@ -173,7 +173,8 @@ class HttpCheck(CheckModel):
         port = self.port if self.port is not None else free_port()
         if not port_is_free(port):
             return result(False, f"port {port} on 127.0.0.1 is already in use", [])
-        env = {**os.environ, **self.env, self.port_env: str(port), "HOST": "127.0.0.1"}
+        env = {**os.environ, **{k: ctx.expand(v) for k, v in self.env.items()},
+               self.port_env: str(port), "HOST": "127.0.0.1"}
         cwd = ctx.root / self.cwd if self.cwd else ctx.root
         with tempfile.TemporaryFile() as log:
             try:

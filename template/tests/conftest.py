@@ -19,6 +19,9 @@ from moto.server import ThreadedMotoServer
 from rendering import ALL_FEATURES, render
 from sse_gateway import FakeGateway
 
+# Files copied into rendered projects, not tests of this session.
+collect_ignore = ["seed_shapes"]
+
 _render_root = Path(tempfile.mkdtemp(prefix="template-tests-"))
 FULL_PROJECT = render(_render_root / "full", ALL_FEATURES)
 sys.path.insert(0, str(FULL_PROJECT))

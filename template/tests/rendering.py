@@ -14,46 +14,104 @@ ALL_COMBINATIONS: list[dict[str, bool]] = [
     for values in itertools.product((False, True), repeat=len(FLAGS))
 ]
 
-# Paths (files, or folders with everything below them) that exist only with a flag on.
-FEATURE_PATHS: Mapping[str, tuple[str, ...]] = {
-    "use_database": (
-        "common/database",
-        "alembic",
-        "alembic.ini",
-        "app/models",
-        "tests/test_common/test_database.py",
+# Files that exist only with a flag on (and must all exist when it is on).
+FEATURE_FILES: Mapping[str, frozenset[str]] = {
+    "use_database": frozenset(
+        {
+            "alembic.ini",
+            "alembic/env.py",
+            "alembic/script.py.mako",
+            "alembic/versions/.gitkeep",
+            "app/models/__init__.py",
+            "common/database/__init__.py",
+            "common/database/migrations.py",
+            "common/database/session.py",
+            "tests/test_common/test_database.py",
+        }
     ),
-    "use_oidc": ("common/auth", "tests/test_common/test_auth.py"),
-    "use_s3": ("common/storage", "tests/test_common/test_storage.py"),
-    "use_sse": ("common/sse", "tests/test_common/test_sse.py"),
+    "use_oidc": frozenset(
+        {
+            "common/auth/__init__.py",
+            "common/auth/decorators.py",
+            "common/auth/oidc.py",
+            "tests/test_common/test_auth.py",
+        }
+    ),
+    "use_s3": frozenset(
+        {
+            "common/storage/__init__.py",
+            "common/storage/s3_service.py",
+            "tests/test_common/test_storage.py",
+        }
+    ),
+    "use_sse": frozenset(
+        {
+            "common/sse/__init__.py",
+            "common/sse/connection_manager.py",
+            "common/sse/routes.py",
+            "tests/test_common/test_sse.py",
+        }
+    ),
 }
 
 # Files every combination renders.
-ALWAYS_PRESENT = (
-    ".copier-answers.yml",
-    ".env.example",
-    ".gitignore",
-    "pyproject.toml",
-    "run.py",
-    "scripts/copier-update.sh",
+ALWAYS_PRESENT = frozenset(
+    {
+        ".copier-answers.yml",
+        ".env.example",
+        ".gitignore",
+        "pyproject.toml",
+        "run.py",
+        "scripts/copier-update.sh",
+        "app/__init__.py",
+        "app/api/__init__.py",
+        "app/config.py",
+        "app/container.py",
+        "common/__init__.py",
+        "common/core/__init__.py",
+        "common/core/app.py",
+        "common/core/container.py",
+        "common/core/errors.py",
+        "common/core/runner.py",
+        "common/core/settings.py",
+        "common/core/shutdown.py",
+        "common/core/spectree.py",
+        "common/health/__init__.py",
+        "common/health/routes.py",
+        "common/metrics/__init__.py",
+        "common/metrics/routes.py",
+        "common/metrics/service.py",
+        "common/tasks/__init__.py",
+        "common/tasks/service.py",
+        "tests/conftest.py",
+        "tests/test_common/__init__.py",
+        "tests/test_common/conftest.py",
+        "tests/test_common/test_errors.py",
+        "tests/test_common/test_health.py",
+        "tests/test_common/test_metrics.py",
+        "tests/test_common/test_package.py",
+        "tests/test_common/test_settings.py",
+        "tests/test_common/test_shutdown.py",
+        "tests/test_common/test_tasks.py",
+    }
+)
+
+# The files the application owns once they exist (copier.yml's _skip_if_exists).
+APP_OWNED = (
     "app/__init__.py",
     "app/config.py",
     "app/container.py",
     "app/api/__init__.py",
+    "app/models/__init__.py",
     "tests/conftest.py",
-    "common/core/settings.py",
-    "common/core/container.py",
-    "common/core/app.py",
-    "common/core/spectree.py",
-    "common/core/runner.py",
-    "common/core/shutdown.py",
-    "common/core/errors.py",
-    "common/health/routes.py",
-    "common/metrics/service.py",
-    "common/metrics/routes.py",
-    "common/tasks/service.py",
-    "tests/test_common/conftest.py",
+    "run.py",
 )
+
+
+def expected_files(flags: Mapping[str, bool]) -> frozenset[str]:
+    """The exact file set a combination renders."""
+    enabled = (FEATURE_FILES[flag] for flag in FLAGS if flags[flag])
+    return ALWAYS_PRESENT.union(*enabled)
 
 
 def combination_id(flags: Mapping[str, bool]) -> str:
@@ -79,11 +137,14 @@ def render(
     return destination
 
 
+_CACHE_DIRS = ("__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+
+
 def rendered_files(project: Path) -> set[str]:
-    """Every file of a rendered project, relative and POSIX-style, caches excluded."""
-    return {
-        path.relative_to(project).as_posix()
-        for path in project.rglob("*")
-        if path.is_file() and not any(part.startswith((".mypy", ".ruff", "__pycache__", ".pytest"))
-                                      for part in path.relative_to(project).parts)
-    }
+    """Every file of a rendered project, relative and POSIX-style, tool caches excluded."""
+    files = set()
+    for path in project.rglob("*"):
+        relative = path.relative_to(project)
+        if path.is_file() and not any(part in _CACHE_DIRS for part in relative.parts):
+            files.add(relative.as_posix())
+    return files

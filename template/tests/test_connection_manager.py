@@ -74,8 +74,7 @@ def test_reconnect_replaces_and_closes_the_old_stream(
 
 def test_concurrent_connects_keep_the_maps_consistent(manager: ConnectionManager) -> None:
     threads = [
-        threading.Thread(target=connect, args=(manager, f"req-{i}", f"tok-{i}"))
-        for i in range(20)
+        threading.Thread(target=connect, args=(manager, f"req-{i}", f"tok-{i}")) for i in range(20)
     ]
     for thread in threads:
         thread.start()
@@ -145,9 +144,7 @@ def test_targeted_send_without_connection_returns_false(
     assert gateway.requests == []
 
 
-def test_broadcast_reaches_every_client(
-    manager: ConnectionManager, gateway: FakeGateway
-) -> None:
+def test_broadcast_reaches_every_client(manager: ConnectionManager, gateway: FakeGateway) -> None:
     for i in range(3):
         connect(manager, f"req-{i}", f"tok-{i}")
     assert manager.send_event(None, {"v": 2}, event_name="version", service_type="version")
@@ -241,8 +238,7 @@ def test_metrics_are_recorded_per_operation(
         == errors + 1
     )
     assert (
-        sample("sse_gateway_send_duration_seconds_count", service="metrics-test")
-        == durations + 2
+        sample("sse_gateway_send_duration_seconds_count", service="metrics-test") == durations + 2
     )
     assert sample("sse_gateway_active_connections") == 1
 
@@ -256,8 +252,12 @@ def test_gateway_models_match_the_protocol() -> None:
     )
     assert connect_callback.request.url == "/s?request_id=r"
     disconnect = SSEGatewayDisconnectCallback.model_validate(
-        {"action": "disconnect", "reason": "server_closed", "token": "t",
-         "request": {"url": "/s", "headers": {}}}
+        {
+            "action": "disconnect",
+            "reason": "server_closed",
+            "token": "t",
+            "request": {"url": "/s", "headers": {}},
+        }
     )
     assert disconnect.reason == "server_closed"
     send = SSEGatewaySendRequest(token="t", event=SSEGatewayEvent(name="n", data="{}"))

@@ -51,9 +51,7 @@ def test_readyz_when_db_check_fails(client: FlaskClient) -> None:
 
 
 def test_readyz_with_pending_migrations(client: FlaskClient) -> None:
-    with patch(
-        "common.health.routes.get_pending_migrations", return_value=["a1b2c3", "d4e5f6"]
-    ):
+    with patch("common.health.routes.get_pending_migrations", return_value=["a1b2c3", "d4e5f6"]):
         response = client.get("/health/readyz")
     assert response.status_code == 503
     assert response.get_json() == {

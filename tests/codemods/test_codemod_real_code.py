@@ -21,8 +21,8 @@ from migrator.codemods.move import Move, MoveConfig
 from migrator.codemods.rename import Rename, RenameConfig
 from migrator.codemods.runner import run_codemods
 
-SQLALCHEMY_SAMPLE_EVERY = 4
-SQLALCHEMY_MAX_BYTES = 60_000
+SQLALCHEMY_SAMPLE_EVERY = 8
+SQLALCHEMY_MAX_BYTES = 40_000
 
 
 def _sources() -> list[tuple[Path, str]]:

@@ -11,7 +11,7 @@ from engine_kinds import registered
 
 
 @pytest.fixture(autouse=True)
-def test_kinds() -> Iterator[None]:
+def engine_test_kinds() -> Iterator[None]:
     """The test-only step/check kinds and codemod, registered for this test only."""
     with registered():
         yield

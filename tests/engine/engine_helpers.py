@@ -84,6 +84,22 @@ def fingerprint(root: Path) -> dict[str, str]:
     return result
 
 
+def git_dir_fingerprint(root: Path) -> dict[str, str]:
+    """Every file under .git (objects only counted): for runs that must leave .git alone."""
+    result: dict[str, str] = {}
+    objects = 0
+    for path in sorted((root / ".git").rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".git/objects/"):
+            objects += path.is_file()
+        elif path.is_file():
+            result[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            result[rel] = "dir"
+    result["<objects>"] = str(objects)
+    return result
+
+
 def write_plan(folder: Path, text: str, name: str = "plan.yaml") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

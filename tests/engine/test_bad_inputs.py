@@ -1,4 +1,7 @@
-"""Bad inputs: each exits with its code and one `error:` line, and leaves the target unchanged."""
+"""Bad inputs: each exits with its code and one `error:` line, and leaves the target unchanged.
+
+Ctrl-C during apply is in test_crash_safety (it needs a real process and a signal).
+"""
 
 from __future__ import annotations
 
@@ -53,6 +56,11 @@ def _half_applied(target: Path, tmp: Path) -> None:
     assert migrate("apply", failing, "--target", target, "--keep-on-failure").exit_code == 4
 
 
+def _applied_already(target: Path, tmp: Path) -> None:
+    same = write_plan(tmp / "same", plan("  - test-put: {path: app/other.py}\n"))
+    assert migrate("apply", same, "--target", target, "--commit").exit_code == 0
+
+
 def _syntax_error(target: Path, tmp: Path) -> None:
     (target / "app" / "broken.py").write_text("def helper(:\n    pass\n")
     git(target, "add", "-A")
@@ -101,7 +109,7 @@ CASES = [
     Case("missing-plan-file", "", 2, r".*nope.yaml: cannot read the plan", args=["<nope>"]),
     Case("output-without-dry-run", plan(), 2, r"--output goes with --dry-run",
          args=["--output", "x.patch"]),
-    Case("invalid-branch-name", plan(), 2, r"--branch 'a..b' is not a valid branch name",
+    Case("invalid-branch-name", plan(), 2, r"'a..b' is not a valid branch name \(pass a valid one with --branch NAME\)",
          args=["--commit", "--branch", "a..b"]),
     Case("verify-only-unknown-check", plan(verify="  - {name: real, test-file: README.md}\n"), 2,
          r"--only 'ghost': no such check \(the plan has: real\)",
@@ -122,6 +130,9 @@ CASES = [
     Case("half-applied-earlier-run", plan(), 3,
          r"an earlier run of plan 'bad' is half-applied .*migrate rollback", setup=_half_applied,
          args=["--allow-dirty"]),
+    Case("same-plan-applied-twice", plan(), 3,
+         r"plan 'bad' is already applied to this target .*migrate rollback",
+         setup=_applied_already),
     Case("step-preflight-refuses", plan("  - test-refuse: not on this target\n"), 3,
          r"step 1 \(test-refuse\): not on this target"),
     Case("branch-already-exists", plan(), 3, r"branch 'migrate/bad' already exists",
@@ -205,9 +216,3 @@ def test_bad_input(case: Case, tmp_path: Path, taken_port: int) -> None:
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
-
-def test_ctrl_c_during_apply_is_covered_by_the_crash_tests() -> None:
-    """Ctrl-C during apply: see test_crash_safety.test_ctrl_c_inside_a_step_rolls_back_and_exits_130."""
-    import test_crash_safety
-
-    assert hasattr(test_crash_safety, "test_ctrl_c_inside_a_step_rolls_back_and_exits_130")

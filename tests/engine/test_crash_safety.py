@@ -37,7 +37,7 @@ def _wait_for(path: Path, process: object, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if process.poll() is not None:  # type: ignore[attr-defined]
-            out, err = process.communicate()  # type: ignore[attr-defined]
+            _, err = process.communicate()  # type: ignore[attr-defined]
             raise AssertionError(f"migrate exited early ({process.returncode}): {err}")  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, "the pause point was never reached"
         time.sleep(0.01)
@@ -78,8 +78,13 @@ def test_sigkill_then_rollback_restores_the_tree(
     assert migrate("rollback", "--target", app_repo).stdout.startswith("nothing to roll back")
 
 
-def test_ctrl_c_inside_a_step_rolls_back_and_exits_130(
-        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sig", "code", "said"), [
+    (signal.SIGINT, 130, "error: interrupted (Ctrl-C)"),
+    (signal.SIGTERM, 143, "error: terminated (SIGTERM)"),
+], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_inside_a_step_rolls_back(
+        app_repo: Path, plans: Path, tmp_path: Path, sig: signal.Signals, code: int,
+        said: str) -> None:
     before = fingerprint(app_repo)
     signals = tmp_path / "signals"
     signals.mkdir()
@@ -87,13 +92,33 @@ def test_ctrl_c_inside_a_step_rolls_back_and_exits_130(
                               "--target", app_repo)
     try:
         _wait_for(signals / "reached", process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(sig)
         _, err = process.communicate(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130
+    assert process.returncode == code
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: interrupted (Ctrl-C)")
+    assert len(lines) == 1 and lines[0].startswith(said)
     assert "rolled back to the checkpoint" in lines[0] and ".patch" in lines[0]
     assert fingerprint(app_repo) == before
+    assert migrate("status", "--target", app_repo).stdout.startswith("no migration recorded")
+
+
+def test_rollback_refuses_while_the_apply_is_still_running(
+        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    process = migrate_process("apply", _plan(plans, signals, "inside-second"), "--target", app_repo)
+    try:
+        _wait_for(signals / "reached", process)
+        refused = migrate("rollback", "--target", app_repo)
+        assert refused.exit_code == 3
+        assert f"a migrate process (pid {process.pid}) is still applying" in refused.stderr
+        assert "still running" in migrate("status", "--target", app_repo).stdout
+        (signals / "release").write_text("go")
+        process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engine_helpers import fingerprint, git, migrate, write_plan
+from engine_helpers import fingerprint, git, git_dir_fingerprint, migrate, write_plan
 
 from migrator import engine
 from migrator.steps.base import StepModel
@@ -38,10 +38,12 @@ def test_dry_run_leaves_target_identical_and_its_diff_equals_the_real_one(
         app_repo: Path, plans: Path, tmp_path: Path) -> None:
     plan = write_plan(plans, PLAN)
     before = fingerprint(app_repo)
+    git_before = git_dir_fingerprint(app_repo)
     patch = tmp_path / "dry.patch"
     run = migrate("apply", plan, "--target", app_repo, "--dry-run", "--output", patch)
     assert run.exit_code == 0, run.stderr
     assert fingerprint(app_repo) == before
+    assert git_dir_fingerprint(app_repo) == git_before  # not even an object or a log line
     assert not (app_repo / ".git" / "worktrees").exists()
     assert "+NEW = 1" in run.stdout and "assist" in run.stdout
 
@@ -55,11 +57,12 @@ def test_dry_run_with_allow_dirty_starts_from_the_uncommitted_state(
         app_repo: Path, plans: Path, tmp_path: Path) -> None:
     (app_repo / "app" / "util.py").write_text("def helper(x):\n    return x + 2\n")
     (app_repo / "notes.txt").write_text("mine\n")
-    before = fingerprint(app_repo)
+    before, git_before = fingerprint(app_repo), git_dir_fingerprint(app_repo)
     run = migrate("apply", write_plan(plans, PLAN), "--target", app_repo, "--dry-run",
                   "--allow-dirty", "--json")
     assert run.exit_code == 0, run.stderr
     assert fingerprint(app_repo) == before
+    assert git_dir_fingerprint(app_repo) == git_before
     import json
 
     data = json.loads(run.stdout)
@@ -70,7 +73,7 @@ def test_dry_run_with_allow_dirty_starts_from_the_uncommitted_state(
 
 def test_plan_with_target_shows_per_step_effects_and_changes_nothing(
         app_repo: Path, plans: Path) -> None:
-    before = fingerprint(app_repo)
+    before, git_before = fingerprint(app_repo), git_dir_fingerprint(app_repo)
     run = migrate("plan", write_plan(plans, PLAN), "--target", app_repo, "--json")
     assert run.exit_code == 0, run.stderr
     import json
@@ -82,6 +85,7 @@ def test_plan_with_target_shows_per_step_effects_and_changes_nothing(
                                     "app/util.py": {"test-rename-name": 1}}
     assert steps[4]["changes"]["deleted"] == ["run.sh"]
     assert fingerprint(app_repo) == before
+    assert git_dir_fingerprint(app_repo) == git_before
 
 
 def test_ctrl_c_during_a_dry_run_removes_the_worktree(

@@ -53,6 +53,8 @@ def test_a_plan_with_a_single_codemod_step_is_valid(plans: Path) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("name: x\nsteps:\n  - test-put: {path: a, colour: red}\n",
      "plan.yaml:3: steps[0].test-put.colour: unknown key (expected one of: content, mode, name, path, why)"),
+    ("name: x\nsteps:\n  - write: {path: a, form: b}\n",
+     "plan.yaml:3: steps[0].write.form: unknown key (expected one of: from, name, path, render, why)"),
     ("name: x\nsteps:\n  - test-put:\n      path: [1, 2]\n",
      "plan.yaml:4: steps[0].test-put.path: input should be a valid string"),
     ("name: x\nsteps:\n  - test-put: {content: x}\n",
@@ -123,13 +125,37 @@ def test_schema_lists_every_kind_and_is_json(tmp_path: Path) -> None:
     assert json.loads(run.stdout)["title"] == "template-migrator plan"
 
 
+def test_the_schema_accepts_a_valid_plan_and_rejects_an_unknown_key() -> None:
+    import jsonschema
+    import yaml
+
+    schema = plan_json_schema()
+    document = yaml.safe_load(GOOD)
+    document["steps"].append({"delete": {"paths": ["a.py"], "missing_ok": False}})
+    document["steps"].append({"delete": ["b.py"], "why": "shorthand form"})
+    jsonschema.validate(document, schema)
+    document["steps"][0]["test-put"]["colour"] = "red"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
+
+
+def test_the_readme_plan_example_matches_the_schema() -> None:
+    import jsonschema
+    import yaml
+    from engine_helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("## Plan files", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    jsonschema.validate(yaml.safe_load(example), plan_json_schema())
+
+
 def test_markdown_renders_steps_why_and_checks(plans: Path) -> None:
     run = migrate("plan", write_plan(plans, GOOD), "--format", "markdown")
     assert run.exit_code == 0, run.stderr
     md = run.stdout
     assert md.startswith("# Migration plan: demo")
     assert "### 1. test-put" in md and "the one file" in md
-    assert "| new file | `test-file` | app/new.py exists |" in md
+    assert "| [new file](#check-1) | `test-file` |" in md and "test-file: app/new.py" in md
     assert "codemod: test-rename-name" in md and "old: helper" in md
 
 

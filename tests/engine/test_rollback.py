@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from engine_helpers import fingerprint, git, migrate, write_plan
+
+from migrator import engine, workspace
 
 PLAN = """
 name: reshape
@@ -119,3 +122,43 @@ def test_status_names_plan_steps_and_checkpoint(app_repo: Path, plans: Path) -> 
     assert "plan reshape" in run.stdout and "applied" in run.stdout
     checkpoint = git(app_repo, "rev-parse", "refs/migrator/checkpoint").strip()
     assert checkpoint in run.stdout
+
+
+def test_a_rollback_cut_short_is_finished_by_the_next_one(
+        app_repo: Path, plans: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fingerprint(app_repo)
+    migrate("apply", write_plan(plans, PLAN), "--target", app_repo, "--commit")
+
+    def crash(*args: object) -> None:
+        raise KeyboardInterrupt  # as if killed after the files came back, before HEAD did
+
+    monkeypatch.setattr(workspace, "_restore_head", crash)
+    with pytest.raises(KeyboardInterrupt):
+        engine.rollback(app_repo)
+    monkeypatch.undo()
+    status = json.loads(migrate("status", "--target", app_repo, "--json").stdout)
+    assert status["journal"]["state"] == "rolling-back"
+    again = migrate("rollback", "--target", app_repo)
+    assert again.exit_code == 0, again.stderr
+    assert fingerprint(app_repo) == before
+
+
+def test_rollback_brings_back_a_symlink_the_run_replaced_by_a_file(
+        app_repo: Path, plans: Path) -> None:
+    import os
+
+    os.symlink("README.md", app_repo / "LATEST")
+    git(app_repo, "add", "LATEST")
+    git(app_repo, "commit", "-q", "-m", "link")
+    before = fingerprint(app_repo)
+    plan = write_plan(plans, """
+        name: links
+        steps:
+          - test-remove: [LATEST]
+          - test-put: {path: LATEST, content: "now a file\\n"}
+    """)
+    assert migrate("apply", plan, "--target", app_repo).exit_code == 0
+    assert not (app_repo / "LATEST").is_symlink()
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert (app_repo / "LATEST").is_symlink()
+    assert fingerprint(app_repo) == before

@@ -61,3 +61,14 @@ def test_no_verify_skips_the_checks(app_repo: Path, plans: Path) -> None:
     run = migrate("apply", write_plan(plans, FAILING), "--target", app_repo, "--no-verify", "--json")
     assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["verification"] is None
+
+
+def test_json_output_of_a_failed_apply_carries_the_error_and_the_patch(
+        app_repo: Path, plans: Path) -> None:
+    run = migrate("apply", write_plan(plans, FAILING), "--target", app_repo, "--json")
+    assert run.exit_code == 1
+    data = json.loads(run.stdout)
+    assert data["exit_code"] == 1 and data["rolled_back"] is True
+    assert data["error"].startswith("verification failed: missing file, readme")
+    assert Path(data["attempt_patch"]).is_file()
+    assert [c["passed"] for c in data["verification"]["checks"]] == [False, True, False]

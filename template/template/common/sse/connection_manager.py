@@ -169,8 +169,11 @@ class ConnectionManager:
         if request_id is not None and not targets:
             logger.debug(
                 "No SSE stream for request",
-                extra={"request_id": request_id, "event_name": event_name,
-                       "service_type": service_type},
+                extra={
+                    "request_id": request_id,
+                    "event_name": event_name,
+                    "service_type": service_type,
+                },
             )
             return False
 
@@ -181,9 +184,7 @@ class ConnectionManager:
         ]
         return all(results)
 
-    def _send(
-        self, request_id: str, token: str, event: SSEGatewayEvent, service_type: str
-    ) -> bool:
+    def _send(self, request_id: str, token: str, event: SSEGatewayEvent, service_type: str) -> bool:
         payload = SSEGatewaySendRequest(token=token, event=event, close=False)
         started = time.perf_counter()
         try:
@@ -194,8 +195,13 @@ class ConnectionManager:
             self._record_event(service_type, "error", time.perf_counter() - started)
             logger.warning(
                 "SSE event delivery failed",
-                extra={"request_id": request_id, "token": token, "event_name": event.name,
-                       "service_type": service_type, "error": str(error)},
+                extra={
+                    "request_id": request_id,
+                    "token": token,
+                    "event_name": event.name,
+                    "service_type": service_type,
+                    "error": str(error),
+                },
             )
             return False
 
@@ -213,16 +219,25 @@ class ConnectionManager:
             self._record_event(service_type, "error", duration)
             logger.warning(
                 "SSE gateway rejected event",
-                extra={"request_id": request_id, "token": token, "event_name": event.name,
-                       "service_type": service_type, "status_code": response.status_code},
+                extra={
+                    "request_id": request_id,
+                    "token": token,
+                    "event_name": event.name,
+                    "service_type": service_type,
+                    "status_code": response.status_code,
+                },
             )
             return False
 
         self._record_event(service_type, "success", duration)
         logger.debug(
             "SSE event sent",
-            extra={"request_id": request_id, "event_name": event.name,
-                   "service_type": service_type, "duration_seconds": round(duration, 4)},
+            extra={
+                "request_id": request_id,
+                "event_name": event.name,
+                "service_type": service_type,
+                "duration_seconds": round(duration, 4),
+            },
         )
         return True
 

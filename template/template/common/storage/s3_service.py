@@ -66,9 +66,7 @@ class S3Service:
             )
         return self._s3_client
 
-    def upload_file(
-        self, file_obj: BinaryIO, s3_key: str, content_type: str | None = None
-    ) -> bool:
+    def upload_file(self, file_obj: BinaryIO, s3_key: str, content_type: str | None = None) -> bool:
         """Store the contents of ``file_obj`` under ``s3_key``."""
         extra_args = {"ContentType": content_type} if content_type else {}
         try:

@@ -343,9 +343,7 @@ class TaskService:
 
         TASK_EXECUTIONS_TOTAL.labels(task_type=task_type, status=status.value).inc()
         if started is not None:
-            TASK_DURATION_SECONDS.labels(task_type=task_type).observe(
-                time.perf_counter() - started
-            )
+            TASK_DURATION_SECONDS.labels(task_type=task_type).observe(time.perf_counter() - started)
         event_type = {
             TaskStatus.COMPLETED: TaskEventType.TASK_COMPLETED,
             TaskStatus.FAILED: TaskEventType.TASK_FAILED,

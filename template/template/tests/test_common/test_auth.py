@@ -24,8 +24,11 @@ class StaticKeyClient:
 
     def get_signing_key_from_jwt(self, token: str) -> Any:
         return jwt.PyJWK.from_dict(
-            {**jwt.algorithms.RSAAlgorithm.to_jwk(PRIVATE_KEY.public_key(), as_dict=True),
-             "kid": "k1", "alg": "RS256"}
+            {
+                **jwt.algorithms.RSAAlgorithm.to_jwk(PRIVATE_KEY.public_key(), as_dict=True),
+                "kid": "k1",
+                "alg": "RS256",
+            }
         )
 
 

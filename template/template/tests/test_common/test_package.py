@@ -7,9 +7,7 @@ import pytest
 
 import common
 
-MODULES = sorted(
-    module.name for module in pkgutil.walk_packages(common.__path__, prefix="common.")
-)
+MODULES = sorted(module.name for module in pkgutil.walk_packages(common.__path__, prefix="common."))
 
 
 @pytest.mark.parametrize("module_name", MODULES)

@@ -30,8 +30,12 @@ def test_callback_connect_and_disconnect(
 
     response = common_client.post(
         url,
-        json={"action": "disconnect", "reason": "client_closed", "token": "tok-1",
-              "request": {"url": STREAM_URL}},
+        json={
+            "action": "disconnect",
+            "reason": "client_closed",
+            "token": "tok-1",
+            "request": {"url": STREAM_URL},
+        },
     )
     assert response.status_code == 200
     assert not manager.has_connection("req-1")

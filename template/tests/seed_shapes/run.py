@@ -1,0 +1,5 @@
+from app import create_app
+from common.core.runner import run_app
+
+if __name__ == "__main__":
+    run_app(create_app)
