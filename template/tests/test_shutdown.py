@@ -43,8 +43,9 @@ def test_waiters_share_the_timeout() -> None:
     coordinator.register_shutdown_waiter("second", quick_waiter)
     coordinator.shutdown()
 
-    assert budgets[0] == pytest.approx(2, abs=0.1)
-    assert budgets[1] == pytest.approx(1.7, abs=0.1)
+    # The second waiter gets what the first one left: at most the timeout minus its 0.3 s.
+    assert 1.5 < budgets[0] <= 2
+    assert budgets[1] <= budgets[0] - 0.3
 
 
 def test_listeners_see_shutting_down_from_prepare_on() -> None:

@@ -36,6 +36,7 @@ def test_container_overrides_resolve() -> None:
     assert manager.http_timeout == 2.0
     assert isinstance(manager.metrics_service, MetricsService)
     assert manager.metrics_service is container.metrics_service()
+    assert container.task_service().connection_manager is manager
     with app.app_context():
         part_service = container.part_service()
         assert isinstance(part_service, PartService)

@@ -1,6 +1,7 @@
 """TaskService: running, progress, failure, cancellation, cleanup and shutdown."""
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -87,12 +88,12 @@ def service(coordinator: ShutdownCoordinator, sender: RecordingSender) -> Iterat
 
 
 def wait_for_status(service: TaskService, task_id: str, *statuses: TaskStatus) -> TaskStatus:
-    finished = threading.Event()
-    for _ in range(500):
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
         info = service.get_task_status(task_id)
         if info is not None and info.status in statuses:
             return info.status
-        finished.wait(0.01)
+        time.sleep(0.01)
     raise AssertionError(f"task {task_id} never reached {statuses}")
 
 
