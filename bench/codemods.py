@@ -117,11 +117,23 @@ def run_ours(tree: Path) -> float:
 def run_libcst(tree: Path) -> float:
     cmd = [
         # the command goes first: libcst.tool's first pass would take `2` for it
-        sys.executable, "-m", "libcst.tool", "codemod", "rename.RenameCommand",
-        "-j", "2", "--no-format", "--hide-progress", "--old_name", OLD, "--new_name", NEW, ".",
+        sys.executable,
+        "-m",
+        "libcst.tool",
+        "codemod",
+        "rename.RenameCommand",
+        "-j",
+        "2",
+        "--no-format",
+        "--hide-progress",
+        "--old_name",
+        OLD,
+        "--new_name",
+        NEW,
+        ".",
     ]
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=tree, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     summary = [ln for ln in done.stderr.splitlines() if ln.strip()][-6:]
     print("  RenameCommand: " + " | ".join(summary))

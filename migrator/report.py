@@ -420,11 +420,15 @@ def render_demo_phase(out: Output, phase: str, demo: DemoReport) -> None:
         out.line(f"  template: {demo.world.template} (tagged {demo.world.tag})")
         out.line(f"  app:      {demo.world.app}")
     elif phase == "migrate plan" and demo.plan is not None:
-        rows = [[str(s.index + 1), s.title, changes_summary(s.changes), _rewrites(s)]
-                for s in demo.plan.steps]
-        out.table("migrate plan", ["#", "step", "files", "rewrites"], rows)
+        out.line(f"plan {demo.plan.plan.name}: {len(demo.plan.steps)} steps, "
+                 f"{len(demo.plan.checks)} checks (migrate plan {demo.plan.plan.path})")
     elif phase == "migrate apply --dry-run" and demo.dry_run is not None:
-        out.line(f"dry run: {changes_summary(demo.dry_run.changes)}; the app repository "
+        rows = [[str(s.index + 1), s.title, str(len(s.changes.created)),
+                 str(len(s.changes.modified)), str(len(s.changes.deleted)), _rewrites(s)]
+                for s in demo.dry_run.steps]
+        out.table("Dry run (in a throwaway worktree)",
+                  ["#", "step", "created", "modified", "deleted", "rewrites"], rows)
+        out.line(f"dry run total: {changes_summary(demo.dry_run.changes)}; the app repository "
                  "is untouched")
     elif demo.applied is not None:
         render_apply(out, demo.applied)

@@ -6,6 +6,6 @@ Importing this package registers every codemod in `REGISTRY` under its plan name
 from migrator.codemods.base import REGISTRY, Codemod, CodemodConfig, SourceFile, register
 
 # registration happens on import; after `base` so the modules can import it
-from migrator.codemods import move, rebase, rename, set_members  # noqa: E402, F401  isort: skip
+from migrator.codemods import move, rebase, rename, set_members  # noqa: F401  isort: skip
 
 __all__ = ["REGISTRY", "Codemod", "CodemodConfig", "SourceFile", "register"]

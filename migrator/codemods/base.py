@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
@@ -28,7 +28,7 @@ class CodemodConfig(BaseModel):
         default=None,
         description=(
             "Optional globs (target-relative, posix; `*` within a folder, `**/` across "
-            "folders) limiting the files the codemod touches, e.g. `[\"tests/**/*.py\"]`."
+            'folders) limiting the files the codemod touches, e.g. `["tests/**/*.py"]`.'
         ),
     )
 

@@ -14,6 +14,7 @@ import libcst as cst
 
 from migrator.codemods.base import module_name_for
 from migrator.codemods.import_resolution import (
+    Statement,
     dotted_name,
     import_from_module,
     module_source,
@@ -50,7 +51,7 @@ def find_class(module: cst.Module, name: str) -> cst.ClassDef | None:
     return None
 
 
-def member_names(stmt: cst.BaseStatement) -> list[str]:
+def member_names(stmt: Statement) -> list[str]:
     """Names a class-body statement defines: fields, assignments, methods, nested classes."""
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         return [stmt.name.value]
@@ -65,9 +66,14 @@ def member_names(stmt: cst.BaseStatement) -> list[str]:
     return names
 
 
-def class_body(node: cst.ClassDef) -> list[cst.BaseStatement]:
+def class_body(node: cst.ClassDef) -> list[Statement]:
+    """The statements of a class body (empty for a one-line `class X: ...` suite)."""
     body = node.body
-    return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+    if not isinstance(body, cst.IndentedBlock):
+        return []
+    return [
+        s for s in body.body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    ]
 
 
 def inherited_members(root: Path, module: str, name: str) -> dict[str, str]:
@@ -128,9 +134,7 @@ def resolve_base(
                 for alias in small.names:
                     local = alias.evaluated_alias or alias.evaluated_name.partition(".")[0]
                     if local == head:
-                        full = (
-                            f"{alias.evaluated_name}.{rest}" if alias.asname else dotted
-                        )
+                        full = f"{alias.evaluated_name}.{rest}" if alias.asname else dotted
                         return split_dotted(full)
     target = _imported_as(tree, module, path, root, head)
     if target is not None:

@@ -14,6 +14,9 @@ import libcst as cst
 
 from migrator.codemods.base import SourceFile
 
+Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
+"""A statement in a block body (what `Module.body` and `IndentedBlock.body` hold)."""
+
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 """A whole string that is a dotted Python name (`a.b.c`)."""
 

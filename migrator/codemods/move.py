@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
@@ -25,6 +26,7 @@ from pydantic import Field, field_validator
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import (
     DOTTED,
+    Statement,
     chain_root,
     dotted_name,
     dotted_node,
@@ -97,7 +99,7 @@ class MoveTable:
         if hit is None:
             return None
         old, new = hit
-        return new + name[len(old):]
+        return new + name[len(old) :]
 
     @property
     def needles(self) -> frozenset[str]:
@@ -151,7 +153,7 @@ class _Plan:
 
 
 def apply_moves(
-    module: cst.Module, file: SourceFile, table: MoveTable, root: object = None
+    module: cst.Module, file: SourceFile, table: MoveTable, root: Path | None = None
 ) -> tuple[cst.Module, int]:
     """Rewrite `module` (the contents of `file`) for the moves in `table`."""
     plan = _plan(module, file, table)
@@ -169,7 +171,7 @@ def apply_moves(
 
 
 def _scope_of_work(plan: _Plan, table: MoveTable, file: SourceFile) -> str | None:
-    """"all" (visit every node), "imports" (only import lines need rewriting) or None.
+    """ "all" (visit every node), "imports" (only import lines need rewriting) or None.
 
     Visiting every expression costs about as much as parsing did, so it is done only
     when something outside the import lines can match: a use to rename, an attribute
@@ -276,7 +278,11 @@ def _plan_renames(
             plan.keep_alias.add(id(alias))
             continue
         assignments = scope.assignments[old_local]
-        same = [a for a in assignments if any(a.node is s for s, _, n in renamed if n == new_leaf)]
+        same = [
+            a
+            for a in assignments
+            if any(getattr(a, "node", None) is s for s, _, n in renamed if n == new_leaf)
+        ]
         if len(same) != len(assignments):
             plan.keep_alias.add(id(alias))
             continue
@@ -313,7 +319,12 @@ _BLOCK_NODES = (
 
 class _MoveTransformer(cst.CSTTransformer):
     def __init__(
-        self, file: SourceFile, table: MoveTable, plan: _Plan, root: object, imports_only: bool
+        self,
+        file: SourceFile,
+        table: MoveTable,
+        plan: _Plan,
+        root: Path | None,
+        imports_only: bool,
     ) -> None:
         super().__init__()
         self.imports_only = imports_only
@@ -351,7 +362,7 @@ class _MoveTransformer(cst.CSTTransformer):
             return False
         return super().on_visit(node)
 
-    def on_leave(
+    def on_leave(  # type: ignore[override]  # same contract, without the TypeVar
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         if self.imports_only and not isinstance(
@@ -369,7 +380,7 @@ class _MoveTransformer(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+    ) -> Statement | cst.FlattenSentinel[Statement] | cst.RemovalSentinel:
         if not any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in original_node.body):
             return updated_node
         result = self._rewrite_line(original_node, updated_node)
@@ -382,7 +393,7 @@ class _MoveTransformer(cst.CSTTransformer):
 
     def _rewrite_line(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+    ) -> Statement | cst.FlattenSentinel[Statement] | cst.RemovalSentinel:
         body: list[cst.BaseSmallStatement] = []
         extra_lines: list[cst.SimpleStatementLine] = []
         changed = False
@@ -425,6 +436,7 @@ class _MoveTransformer(cst.CSTTransformer):
         self, orig: cst.BaseSmallStatement, upd: cst.BaseSmallStatement
     ) -> tuple[cst.BaseSmallStatement | None, list[tuple[cst.BaseSmallStatement, str | None]]]:
         extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
+        new: cst.BaseSmallStatement | None
         if isinstance(orig, cst.Import):
             new = self._rewrite_plain_import(orig)
         elif isinstance(orig, cst.ImportFrom):
@@ -508,18 +520,20 @@ class _MoveTransformer(cst.CSTTransformer):
             if module is None and not relative:
                 extras.append((_plain_import(moved, indexes), comment))
                 continue
-            extras.append((_new_from_import(module, relative, [moved[i] for i in indexes]), comment))
+            extras.append(
+                (_new_from_import(module, relative, [moved[i] for i in indexes]), comment)
+            )
         return replacement, extras
 
     def _rewrite_star_import(
         self, node: cst.ImportFrom, base: str
     ) -> tuple[cst.ImportFrom | None, list[tuple[cst.BaseSmallStatement, str | None]]]:
         extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
-        for module, name, asname in self.plan.star_additions.get(id(node), []):
+        for source, name, asname in self.plan.star_additions.get(id(node), []):
             alias = cst.ImportAlias(
                 name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None
             )
-            extras.append((_new_from_import(dotted_node(module), [], [alias]), None))
+            extras.append((_new_from_import(dotted_node(source), [], [alias]), None))
             self.rewrites += 1
         target = self.table.target(base)
         if target is None:
@@ -535,7 +549,7 @@ class _MoveTransformer(cst.CSTTransformer):
         if level:
             base = relative_base(self.file, level)
             if base is not None and matches_prefix(new_parent, base) and base:
-                rest = new_parent[len(base) + 1:]
+                rest = new_parent[len(base) + 1 :]
                 return (dotted_node(rest) if rest else None), list(node.relative)
         if not new_parent:
             return None, []
@@ -555,7 +569,7 @@ class _MoveTransformer(cst.CSTTransformer):
         if dotted is None:
             return updated_node
         bound = self.plan.roots[root.value]
-        full = dotted if not bound else bound + dotted[len(root.value):]
+        full = dotted if not bound else bound + dotted[len(root.value) :]
         hit = self.table.lookup(full)
         if hit is None or hit[0] != full or (bound and len(full) <= len(bound)):
             if not bound and hit is None:
@@ -592,7 +606,9 @@ class _MoveTransformer(cst.CSTTransformer):
             for m in through:
                 self.maybe_unused.add(("module", m))
             longest = max(through, key=len) if through else None
-            statement = self.plan.module_statements.get(longest or "", self.plan.root_statements[local])
+            statement = self.plan.module_statements.get(
+                longest or "", self.plan.root_statements[local]
+            )
         if not module or module in self._added_modules or module in self.plan.imported_modules:
             return
         self._added_modules.add(module)
@@ -600,13 +616,14 @@ class _MoveTransformer(cst.CSTTransformer):
 
     def unused_bindings(self) -> set[tuple[str, str]]:
         """The bindings chain rewrites left without any use (and only those)."""
+        chains = [*self._plain_chains.values(), *self._needed]
         unused = set()
         for kind, name in self.maybe_unused:
-            if kind == "local" and self._name_uses[name] <= 0:
-                unused.add((kind, name))
-            elif kind == "module" and not any(
-                matches_prefix(c, name) for c in [*self._plain_chains.values(), *self._needed]
-            ):
+            if kind == "local":
+                used = self._name_uses[name] > 0
+            else:
+                used = any(matches_prefix(c, name) for c in chains)
+            if not used:
                 unused.add((kind, name))
         return unused
 
@@ -630,7 +647,9 @@ class _MoveTransformer(cst.CSTTransformer):
         return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets):
+        if any(
+            isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets
+        ):
             self._all_depth += 1
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
@@ -659,7 +678,7 @@ class _MoveTransformer(cst.CSTTransformer):
         if "b" in prefix or "f" in prefix:
             return updated_node
         quote = updated_node.quote
-        content = updated_node.value[len(prefix) + len(quote): -len(quote)]
+        content = updated_node.value[len(prefix) + len(quote) : -len(quote)]
         new = self._string_target(content)
         if new is None or new == content:
             return updated_node
@@ -697,10 +716,13 @@ class _MoveTransformer(cst.CSTTransformer):
         body = self._merge_produced(updated_node.body)
         return updated_node if body is None else updated_node.with_changes(body=body)
 
-    def _merge_produced(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+    def _merge_produced(self, body: Sequence[cst.CSTNode]) -> list[Statement] | None:
         if not self.produced or not any(id(s) in self.produced for s in body):
             return None
-        return merge_duplicate_imports(list(body), self.produced)
+        statements = [
+            s for s in body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        ]
+        return merge_duplicate_imports(statements, self.produced)
 
 
 def _add_imports_after(module: cst.Module, transformer: _MoveTransformer) -> cst.Module:
@@ -733,7 +755,7 @@ class _InsertAfter(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+    ) -> Statement | cst.FlattenSentinel[Statement]:
         modules = self.after.get(id(original_node))
         if not modules:
             return updated_node
@@ -744,14 +766,16 @@ class _InsertAfter(cst.CSTTransformer):
         )
 
 
-def _after_imports(body: list[cst.BaseStatement]) -> int:
+def _after_imports(body: Sequence[Statement]) -> int:
     """Index just past the docstring and the first block of import lines."""
     index = 1 if body and is_docstring(body[0]) else 0
-    while (
-        index < len(body)
-        and isinstance(body[index], cst.SimpleStatementLine)
-        and isinstance(body[index].body[0], (cst.Import, cst.ImportFrom))
-    ):
+    while index < len(body):
+        stmt = body[index]
+        if not (
+            isinstance(stmt, cst.SimpleStatementLine)
+            and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))
+        ):
+            break
         index += 1
     return index
 
@@ -796,7 +820,9 @@ def _new_from_import(
 
 def _comment_after(alias: cst.ImportAlias) -> str | None:
     comma = alias.comma
-    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+    if isinstance(comma, cst.Comma) and isinstance(
+        comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
         comment = comma.whitespace_after.first_line.comment
         return comment.value if comment is not None else None
     return None
@@ -825,19 +851,24 @@ def _keep_aliases(
             continue
         # standalone comment lines after a dropped alias describe what follows: keep them
         ws = alias.comma.whitespace_after if isinstance(alias.comma, cst.Comma) else None
-        if isinstance(ws, cst.ParenthesizedWhitespace) and any(
+        has_comments = isinstance(ws, cst.ParenthesizedWhitespace) and any(
             line.comment is not None for line in ws.empty_lines
+        )
+        prev_comma = out[-1].comma if out else None
+        if (
+            has_comments
+            and isinstance(prev_comma, cst.Comma)
+            and isinstance(prev_comma.whitespace_after, cst.ParenthesizedWhitespace)
         ):
-            if out and isinstance(out[-1].comma, cst.Comma):
-                prev_ws = out[-1].comma.whitespace_after
-                if isinstance(prev_ws, cst.ParenthesizedWhitespace):
-                    out[-1] = out[-1].with_changes(
-                        comma=out[-1].comma.with_changes(
-                            whitespace_after=prev_ws.with_changes(
-                                empty_lines=[*prev_ws.empty_lines, *ws.empty_lines]
-                            )
-                        )
+            prev_ws = prev_comma.whitespace_after
+            assert isinstance(ws, cst.ParenthesizedWhitespace)
+            out[-1] = out[-1].with_changes(
+                comma=prev_comma.with_changes(
+                    whitespace_after=prev_ws.with_changes(
+                        empty_lines=[*prev_ws.empty_lines, *ws.empty_lines]
                     )
+                )
+            )
     if out and keep[-1] != len(names) - 1:
         out[-1] = out[-1].with_changes(comma=names[-1].comma)
     if out and not isinstance(out[-1].comma, cst.Comma) and len(out) < len(names):
@@ -845,7 +876,7 @@ def _keep_aliases(
     return out
 
 
-def _from_key(stmt: cst.BaseStatement) -> tuple[int, str] | None:
+def _from_key(stmt: Statement) -> tuple[int, str] | None:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     node = stmt.body[0]
@@ -855,7 +886,7 @@ def _from_key(stmt: cst.BaseStatement) -> tuple[int, str] | None:
     return len(node.relative), module or ""
 
 
-def _plain_names(stmt: cst.BaseStatement) -> list[tuple[str, str | None]] | None:
+def _plain_names(stmt: Statement) -> list[tuple[str, str | None]] | None:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     node = stmt.body[0]
@@ -864,9 +895,7 @@ def _plain_names(stmt: cst.BaseStatement) -> list[tuple[str, str | None]] | None
     return [(a.evaluated_name, a.evaluated_alias) for a in node.names]
 
 
-def merge_duplicate_imports(
-    body: list[cst.BaseStatement], produced: set[int]
-) -> list[cst.BaseStatement]:
+def merge_duplicate_imports(body: list[Statement], produced: set[int]) -> list[Statement]:
     """Fold each produced import line into an earlier or pre-existing one of the same module.
 
     Two old modules moved to one new module end up as one import; names already imported
@@ -881,11 +910,13 @@ def merge_duplicate_imports(
         if current < 0:
             continue
         key = _from_key(stmt)
-        if key is not None:
-            host = _find_host(result, current, produced, lambda s: _from_key(s) == key)
+        if key is not None and isinstance(stmt, cst.SimpleStatementLine):
+            host = _find_host(result, current, produced, key)
             if host is None or _has_inner_comment(stmt):
                 continue
-            merged = _merge_from(result[host], stmt)
+            host_line = result[host]
+            assert isinstance(host_line, cst.SimpleStatementLine)
+            merged = _merge_from(host_line, stmt)
             result[host] = merged
             produced.add(id(merged))
             _drop_line(result, current)
@@ -906,8 +937,11 @@ def _has_inner_comment(line: cst.SimpleStatementLine) -> bool:
     return "#" in cst.Module(body=[]).code_for_node(line.body[0])
 
 
-def _find_host(result, current, produced, same) -> int | None:
-    candidates = [i for i, s in enumerate(result) if i != current and same(s)]
+def _find_host(
+    result: list[Statement], current: int, produced: set[int], key: tuple[int, str]
+) -> int | None:
+    """The line a produced import merges into: one the file had, else an earlier produced one."""
+    candidates = [i for i, s in enumerate(result) if i != current and _from_key(s) == key]
     if not candidates:
         return None
     existing = [i for i in candidates if id(result[i]) not in produced]
@@ -917,11 +951,15 @@ def _find_host(result, current, produced, same) -> int | None:
     return earlier[0] if earlier else None
 
 
-def _merge_from(host_line: cst.SimpleStatementLine, extra_line: cst.SimpleStatementLine):
+def _merge_from(
+    host_line: cst.SimpleStatementLine, extra_line: cst.SimpleStatementLine
+) -> cst.SimpleStatementLine:
     host = host_line.body[0]
     extra = extra_line.body[0]
     assert isinstance(host, cst.ImportFrom) and isinstance(extra, cst.ImportFrom)
-    assert not isinstance(host.names, cst.ImportStar) and not isinstance(extra.names, cst.ImportStar)
+    assert not isinstance(host.names, cst.ImportStar) and not isinstance(
+        extra.names, cst.ImportStar
+    )
     have = {(a.evaluated_name, a.evaluated_alias) for a in host.names}
     new = [a for a in extra.names if (a.evaluated_name, a.evaluated_alias) not in have]
     if not new:
@@ -935,7 +973,11 @@ def _merge_from(host_line: cst.SimpleStatementLine, extra_line: cst.SimpleStatem
         )
         if between is None:
             lpar = host.lpar
-            ws = lpar.whitespace_after if isinstance(lpar, cst.LeftParen) else cst.SimpleWhitespace(" ")
+            ws = (
+                lpar.whitespace_after
+                if isinstance(lpar, cst.LeftParen)
+                else cst.SimpleWhitespace(" ")
+            )
             between = cst.Comma(whitespace_after=ws)
         names[-1] = last.with_changes(comma=between)
         for a in new[:-1]:
@@ -950,7 +992,7 @@ def _merge_from(host_line: cst.SimpleStatementLine, extra_line: cst.SimpleStatem
     return host_line.with_changes(body=[host.with_changes(names=names)])
 
 
-def _drop_line(result: list[cst.BaseStatement], index: int) -> None:
+def _drop_line(result: list[Statement], index: int) -> None:
     """Remove a line, handing its comment lines to the next statement."""
     line = result.pop(index)
     comments = [ln for ln in line.leading_lines if ln.comment is not None]

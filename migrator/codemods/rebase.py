@@ -14,6 +14,8 @@ through the base that defines it (`CommonContainer.db_session`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
@@ -30,6 +32,7 @@ from migrator.codemods.class_members import (
 )
 from migrator.codemods.import_resolution import (
     DOTTED,
+    Statement,
     dotted_name,
     is_docstring,
     package_of,
@@ -187,6 +190,8 @@ class Rebase(Codemod[RebaseConfig]):
         rewrites += rewriter.rewrites
         if not rewrites:
             return module, 0
+        # add first: a new import then inherits the gap of an old one removed above it
+        new = new.visit(AddImportsVisitor(context))
         new_wrapper = MetadataWrapper(new, unsafe_skip_copy=True)
         context = CodemodContext(
             full_module_name=file.module,
@@ -194,8 +199,7 @@ class Rebase(Codemod[RebaseConfig]):
             wrapper=new_wrapper,
             scratch=context.scratch,
         )
-        new = new_wrapper.visit(RemoveImportsVisitor(context))
-        new = new.visit(AddImportsVisitor(context))
+        new = keep_group_gaps(new, new_wrapper.visit(RemoveImportsVisitor(context)))
         return new, rewrites
 
     def _member_owners(self, specs: list[BaseSpec]) -> dict[str, BaseSpec]:
@@ -220,6 +224,50 @@ class Rebase(Codemod[RebaseConfig]):
                     continue
                 drops.add(member)
         return drops - set(self.config.keep)
+
+
+def keep_group_gaps(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Give a removed import line's blank lines to the line that follows it.
+
+    RemoveImportsVisitor drops a line with its leading blank line, which glues two import
+    groups together; this puts the gap back. It only removes whole lines, so the bodies
+    line up: a line of `before` with no counterpart in `after` was removed.
+    """
+    if len(before.body) == len(after.body):
+        return after
+    body = list(after.body)
+    j = 0
+    gap: list[cst.EmptyLine] | None = None
+    for stmt in before.body:
+        if j < len(body) and _same_line(stmt, body[j]):
+            if gap and not body[j].leading_lines:
+                body[j] = body[j].with_changes(leading_lines=gap)
+            gap = None
+            j += 1
+        elif gap is None:
+            gap = [ln for ln in stmt.leading_lines if ln.comment is None]
+    return after.with_changes(body=body)
+
+
+def _same_line(old: Statement, new: Statement) -> bool:
+    if old.deep_equals(new):
+        return True
+    if not (isinstance(old, cst.SimpleStatementLine) and isinstance(new, cst.SimpleStatementLine)):
+        return False
+    if len(old.body) != 1 or len(new.body) != 1:
+        return False
+    # an import line that only lost some names is still the same line
+    a, b = old.body[0], new.body[0]
+    if isinstance(a, cst.ImportFrom) and isinstance(b, cst.ImportFrom):
+        return (
+            len(a.relative) == len(b.relative)
+            and (a.module is None) == (b.module is None)
+            and (a.module is None or b.module is None or a.module.deep_equals(b.module))
+        )
+    if isinstance(a, cst.Import) and isinstance(b, cst.Import):
+        kept = {alias.evaluated_name for alias in b.names}
+        return kept <= {alias.evaluated_name for alias in a.names}
+    return False
 
 
 def _defines_module(path: str, module: str) -> bool:
@@ -250,7 +298,7 @@ def _bases_args(node: cst.ClassDef, specs: list[BaseSpec]) -> list[cst.Arg]:
     return args
 
 
-def _same_bases(old: tuple[cst.Arg, ...] | list[cst.Arg], new: list[cst.Arg]) -> bool:
+def _same_bases(old: Sequence[cst.Arg], new: list[cst.Arg]) -> bool:
     return [dotted_name(a.value) for a in old] == [dotted_name(a.value) for a in new]
 
 
@@ -272,7 +320,7 @@ def _class_scope_references(stmt, member, scopes, dropped) -> list[cst.Name]:
     return refs
 
 
-def _defining_name(stmt: cst.BaseStatement, member: str) -> cst.CSTNode | None:
+def _defining_name(stmt: Statement, member: str) -> cst.CSTNode | None:
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         return stmt.name
     for small in getattr(stmt, "body", ()):
@@ -280,9 +328,12 @@ def _defining_name(stmt: cst.BaseStatement, member: str) -> cst.CSTNode | None:
             for t in small.targets:
                 if isinstance(t.target, cst.Name) and t.target.value == member:
                     return t.target
-        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-            if small.target.value == member:
-                return small.target
+        elif (
+            isinstance(small, cst.AnnAssign)
+            and isinstance(small.target, cst.Name)
+            and small.target.value == member
+        ):
+            return small.target
     return None
 
 
@@ -340,7 +391,7 @@ class _ClassRewriter(cst.CSTTransformer):
             changes["body"] = body.with_changes(body=statements)
         return updated_node.with_changes(**changes)
 
-    def _with_super_init(self, statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    def _with_super_init(self, statements: list[Statement]) -> list[Statement]:
         assert self.super_init is not None
         out = []
         for stmt in statements:
@@ -362,12 +413,15 @@ class _ClassRewriter(cst.CSTTransformer):
 
 def _drop_statements(
     original: cst.ClassDef, body: cst.IndentedBlock, dropped: set[int]
-) -> list[cst.BaseStatement]:
+) -> list[Statement]:
     """The body without the dropped statements, blank lines tidied, never empty."""
     originals = class_body(original)
-    out: list[cst.BaseStatement] = []
+    out: list[Statement] = []
     gap: tuple[cst.EmptyLine, ...] | None = None
-    for orig, stmt in zip(originals, body.body):
+    updated = [
+        s for s in body.body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    ]
+    for orig, stmt in zip(originals, updated):
         if id(orig) in dropped:
             if gap is None:
                 gap = tuple(ln for ln in orig.leading_lines if ln.comment is None)
@@ -384,10 +438,8 @@ def _drop_statements(
     return out
 
 
-def _strip_blank_head(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    lines = list(lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return lines
-
-
+def _strip_blank_head(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    out = list(lines)
+    while out and out[0].comment is None:
+        out.pop(0)
+    return out

@@ -157,9 +157,7 @@ class _DefinitionRenamer(cst.CSTTransformer):
         if first != self.old or not DOTTED.match(content):
             return updated_node
         self.rewrites += 1
-        return updated_node.with_changes(
-            value=f"{prefix}{quote}{self.new}{dot}{rest}{quote}"
-        )
+        return updated_node.with_changes(value=f"{prefix}{quote}{self.new}{dot}{rest}{quote}")
 
 
 def _assigns_all(node: cst.Assign | cst.AugAssign) -> bool:

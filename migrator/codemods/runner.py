@@ -14,6 +14,7 @@ import ast
 import multiprocessing
 import os
 import subprocess
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -63,7 +64,9 @@ def list_python_files(root: Path) -> list[str]:
     """Tracked and untracked-but-not-ignored `.py` files, target-relative posix paths."""
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py"],
-        cwd=root, capture_output=True, check=True,
+        cwd=root,
+        capture_output=True,
+        check=True,
     ).stdout
     paths = sorted({p for p in out.decode("utf-8").split("\0") if p})
     return [p for p in paths if (root / p).is_file()]
@@ -120,9 +123,12 @@ def _process(
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # forkserver: safe beside the threads a progress display runs; its server preloads
-    # the codemods once, so each worker starts in milliseconds
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds, but is only safe while no other thread runs
+    # (a progress display's thread may hold a lock the child would inherit locked)
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["migrator.codemods.runner"])
         return ctx

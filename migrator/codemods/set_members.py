@@ -4,8 +4,9 @@ Each snippet is one class-body statement (an assignment such as a provider overr
 annotated field, a method or a nested class), optionally preceded by comment lines.
 A member the class already defines is replaced where it stands; a new one goes right
 after the block of inherited-member overrides at the top of the body (after the
-docstring when there is none), in the order given, separated by blank lines when the
-class's members are. The imports each snippet declares are added unless present.
+docstring when there is none), in the order given, but never above a class-body member
+its code reads (a class body runs top to bottom); members are separated by blank lines
+when the class's members are. The imports each snippet declares are added unless present.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.class_members import (
-    resolve_base,
     class_body,
     find_class,
     inherited_members,
     member_names,
+    resolve_base,
 )
 from migrator.codemods.import_resolution import (
     DOTTED,
+    Statement,
     is_docstring,
     package_of,
     parse_import_line,
@@ -97,7 +99,7 @@ class SetMembersConfig(CodemodConfig):
         return value
 
 
-def snippet_statement(code: str) -> tuple[cst.BaseStatement, str]:
+def snippet_statement(code: str) -> tuple[Statement, str]:
     """The single statement in `code` and the member name it defines (ValueError otherwise)."""
     text = textwrap.dedent(code).strip("\n") + "\n"
     try:
@@ -143,7 +145,7 @@ class SetMembers(Codemod[SetMembersConfig]):
         if node is None or not isinstance(node.body, cst.IndentedBlock):
             return module, 0
         inherited = self._inherited(module, node, file)
-        body = list(node.body.body)
+        body = class_body(node)
         # blank lines between members when the class has them (or has nothing but a docstring)
         spaced = any(
             stmt.leading_lines and stmt.leading_lines[0].comment is None for stmt in body[1:]
@@ -159,32 +161,37 @@ class SetMembers(Codemod[SetMembersConfig]):
                 if not stmt.leading_lines:
                     stmt = stmt.with_changes(leading_lines=current.leading_lines)
                 else:
-                    blank = []
-                    for line in current.leading_lines:
-                        if line.comment is not None:
+                    blank: list[cst.EmptyLine] = []
+                    for empty in current.leading_lines:
+                        if empty.comment is not None:
                             break
-                        blank.append(line)
+                        blank.append(empty)
                     stmt = stmt.with_changes(leading_lines=[*blank, *stmt.leading_lines])
                 if _code(stmt) != _code(current):
                     body[existing] = stmt
                     rewrites += 1
             else:
-                if spaced and insert_at > 0:
-                    stmt = stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False), *stmt.leading_lines])
-                body.insert(insert_at, stmt)
-                insert_at += 1
+                # a class body runs top to bottom: go below the members the snippet reads
+                at = max(insert_at, _after_definitions(body, _names_read(stmt)))
+                if spaced and at > 0:
+                    stmt = stmt.with_changes(
+                        leading_lines=[cst.EmptyLine(indent=False), *stmt.leading_lines]
+                    )
+                body.insert(at, stmt)
+                if at == insert_at:
+                    insert_at += 1
                 rewrites += 1
-                if insert_at < len(body) and spaced and not body[insert_at].leading_lines:
-                    body[insert_at] = body[insert_at].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+                if at + 1 < len(body) and spaced and not body[at + 1].leading_lines:
+                    body[at + 1] = body[at + 1].with_changes(
+                        leading_lines=[cst.EmptyLine(indent=False)]
+                    )
             for line in snippet.imports:
                 for mod, obj, asname in parse_import_line(line):
                     AddImportsVisitor.add_needed_import(context, mod, obj, asname)
         if not rewrites:
             return module, 0
         new_class = node.with_changes(body=node.body.with_changes(body=body))
-        new = module.with_changes(
-            body=[new_class if s is node else s for s in module.body]
-        )
+        new = module.with_changes(body=[new_class if s is node else s for s in module.body])
         return new.visit(AddImportsVisitor(context)), rewrites
 
     def _inherited(self, module: cst.Module, node: cst.ClassDef, file: SourceFile) -> set[str]:
@@ -197,13 +204,36 @@ class SetMembers(Codemod[SetMembersConfig]):
         return names
 
 
-def _after_inherited_block(body: list[cst.BaseStatement], inherited: set[str]) -> int:
+def _after_inherited_block(body: list[Statement], inherited: set[str]) -> int:
     index = 1 if body and is_docstring(body[0]) else 0
     while index < len(body) and (names := member_names(body[index])) and set(names) <= inherited:
         index += 1
     return index
 
 
-def _code(stmt: cst.BaseStatement) -> str:
-    return cst.Module(body=[stmt]).code
+def _names_read(stmt: Statement) -> set[str]:
+    names: set[str] = set()
 
+    class _Reads(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)  # `x` in `x.y` is read; `y` is not a name
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            names.add(node.value)
+
+    stmt.visit(_Reads())
+    return names
+
+
+def _after_definitions(body: list[Statement], names: set[str]) -> int:
+    """Index just past the last body statement that defines one of `names` (0 if none)."""
+    index = 0
+    for i, stmt in enumerate(body):
+        if set(member_names(stmt)) & names:
+            index = i + 1
+    return index
+
+
+def _code(stmt: Statement) -> str:
+    return cst.Module(body=[stmt]).code

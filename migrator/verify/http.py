@@ -7,6 +7,8 @@
         port_env: PORT                 # the variable the app reads its port from
         ready_path: /health/healthz    # polled until it answers (any status below 500)
         startup_timeout: 30
+        setup:                         # run first, same env and cwd, each must exit 0
+          - [python, -m, alembic, upgrade, head]
         probes:
           - {path: /health/healthz, status: 200, json_contains: {status: alive}}
           - {method: POST, path: /health/drain, headers: {Authorization: Bearer x}, status: 200}
@@ -34,7 +36,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
-from migrator.verify.command import resolve_argv, stop_group, tail
+from migrator.verify.command import resolve_argv, run_command, stop_group, tail
 from migrator.verify.registry import register_check
 
 
@@ -156,9 +158,12 @@ class HttpCheck(CheckModel):
     stop_timeout: float = Field(default=10, gt=0)
     """Seconds the app gets to exit after SIGTERM before it is killed."""
     probes: list[Probe] = Field(default_factory=list)
+    setup: list[list[str]] = Field(default_factory=list)
+    """Commands run before the app starts (same env and cwd), e.g. migrating its database."""
+    setup_timeout: float = Field(default=120, gt=0)
 
     def planned_commands(self) -> list[list[str]]:
-        return [resolve_argv(self.start)]
+        return [*(resolve_argv(argv) for argv in self.setup), resolve_argv(self.start)]
 
     def describe(self) -> str:
         return f"start {' '.join(self.start)}; " + ", ".join(p.describe() for p in self.probes)
@@ -176,6 +181,12 @@ class HttpCheck(CheckModel):
         env = {**os.environ, **{k: ctx.expand(v) for k, v in self.env.items()},
                self.port_env: str(port), "HOST": "127.0.0.1"}
         cwd = ctx.root / self.cwd if self.cwd else ctx.root
+        for setup in self.setup:
+            setup_argv = resolve_argv(ctx.expand_all(setup))
+            done = run_command(setup_argv, cwd, env, self.setup_timeout)
+            if done.returncode != 0:
+                why = "timed out" if done.timed_out else f"exited {done.returncode}"
+                return result(False, f"setup `{' '.join(setup)}` {why}", tail(done.output))
         with tempfile.TemporaryFile() as log:
             try:
                 process = subprocess.Popen(

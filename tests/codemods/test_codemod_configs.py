@@ -20,14 +20,26 @@ from migrator.codemods.import_resolution import parse_import_line
         ("rename", {"symbol": "ServiceContainer", "to": "AppContainer"}, "is not `module.Name`"),
         ("rename", {"symbol": "app.c.S", "to": "not-an-identifier"}, "not a Python identifier"),
         ("rebase", {"class": "app.config.Settings", "bases": ["CommonSettings"]}, "module.Name"),
-        ("rebase", {"class": "app.config.Settings", "bases": ["a.B"], "super_init": "super(("},
-         "super_init does not parse"),
-        ("set_members", {"class": "app.c.C", "members": [{"code": "a = 1\nb = 2"}]},
-         "exactly one statement"),
-        ("set_members", {"class": "app.c.C", "members": [{"code": "print(1)"}]},
-         "define exactly one name"),
-        ("set_members", {"class": "app.c.C", "members": [{"code": "a = 1", "imports": ["from . import x"]}]},
-         "absolute import"),
+        (
+            "rebase",
+            {"class": "app.config.Settings", "bases": ["a.B"], "super_init": "super(("},
+            "super_init does not parse",
+        ),
+        (
+            "set_members",
+            {"class": "app.c.C", "members": [{"code": "a = 1\nb = 2"}]},
+            "exactly one statement",
+        ),
+        (
+            "set_members",
+            {"class": "app.c.C", "members": [{"code": "print(1)"}]},
+            "define exactly one name",
+        ),
+        (
+            "set_members",
+            {"class": "app.c.C", "members": [{"code": "a = 1", "imports": ["from . import x"]}]},
+            "absolute import",
+        ),
     ],
 )
 def test_bad_parameters_are_refused_with_a_reason(name: str, params: dict, message: str) -> None:

@@ -11,7 +11,7 @@ from migrator.codemods import REGISTRY
 from migrator.codemods.move import Move, MoveConfig
 from migrator.codemods.rename import Rename, RenameConfig
 from migrator.codemods.runner import POOL_THRESHOLD, list_python_files, run_codemods
-from migrator.errors import CodemodParseError
+from migrator.errors import CodemodParseError, StepFailed
 
 S3 = {"app.services.s3_service": "common.storage.s3_service"}
 
@@ -30,22 +30,32 @@ def _move(root: Path, moves: dict[str, str] = S3, **extra: object) -> Move:
 
 
 def test_lists_tracked_and_untracked_but_not_ignored(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {
-        ".gitignore": ".venv/\nbuild_*.py\n",
-        "app/a.py": "", "app/b.py": "", ".venv/lib/x.py": "", "build_x.py": "", "notes.txt": "",
-    })
+    root = _repo(
+        tmp_path,
+        {
+            ".gitignore": ".venv/\nbuild_*.py\n",
+            "app/a.py": "",
+            "app/b.py": "",
+            ".venv/lib/x.py": "",
+            "build_x.py": "",
+            "notes.txt": "",
+        },
+    )
     subprocess.run(["git", "add", "app/a.py"], cwd=root, check=True)
     assert list_python_files(root) == ["app/a.py", "app/b.py"]
 
 
 def test_rewrites_and_reports_per_file(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {
-        "app/a.py": "from app.services.s3_service import S3Service\n",
-        "app/b.py": "import os\n",
-        "app/c.py": "# s3_service is mentioned but not imported\n",
-        ".venv/ignored.py": "from app.services.s3_service import S3Service\n",
-        ".gitignore": ".venv/\n",
-    })
+    root = _repo(
+        tmp_path,
+        {
+            "app/a.py": "from app.services.s3_service import S3Service\n",
+            "app/b.py": "import os\n",
+            "app/c.py": "# s3_service is mentioned but not imported\n",
+            ".venv/ignored.py": "from app.services.s3_service import S3Service\n",
+            ".gitignore": ".venv/\n",
+        },
+    )
     report = run_codemods(root, [_move(root)], jobs=1)
     assert report.changed == {"app/a.py": {"move": 1}}
     assert report.files_seen == 3
@@ -63,11 +73,14 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 
 def test_parse_error_fails_before_anything_is_written(tmp_path: Path) -> None:
     good = "from app.services.s3_service import S3Service\n"
-    root = _repo(tmp_path, {
-        "app/a.py": good,
-        "app/broken.py": "from app.services.s3_service import S3Service\n\ndef f(:\n    pass\n",
-        "app/z.py": good,
-    })
+    root = _repo(
+        tmp_path,
+        {
+            "app/a.py": good,
+            "app/broken.py": "from app.services.s3_service import S3Service\n\ndef f(:\n    pass\n",
+            "app/z.py": good,
+        },
+    )
     with pytest.raises(CodemodParseError) as info:
         run_codemods(root, [_move(root)], jobs=1)
     assert str(info.value).startswith("app/broken.py:3: cannot parse")
@@ -76,18 +89,28 @@ def test_parse_error_fails_before_anything_is_written(tmp_path: Path) -> None:
 
 
 def test_broken_file_that_cannot_match_is_not_parsed(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {"app/a.py": "from app.services.s3_service import S3Service\n",
-                            "app/broken.py": "def f(:\n"})
+    root = _repo(
+        tmp_path,
+        {
+            "app/a.py": "from app.services.s3_service import S3Service\n",
+            "app/broken.py": "def f(:\n",
+        },
+    )
     report = run_codemods(root, [_move(root)], jobs=1)
     assert list(report.changed) == ["app/a.py"]
 
 
 def test_crlf_and_declared_encoding_kept(tmp_path: Path) -> None:
-    latin = "# -*- coding: latin-1 -*-\nfrom app.services.s3_service import S3Service\nNAME = 'café'\n"
-    root = _repo(tmp_path, {
-        "app/crlf.py": b"import os\r\nfrom app.services.s3_service import S3Service\r\n",
-        "app/latin.py": latin.encode("latin-1"),
-    })
+    latin = (
+        "# -*- coding: latin-1 -*-\nfrom app.services.s3_service import S3Service\nNAME = 'café'\n"
+    )
+    root = _repo(
+        tmp_path,
+        {
+            "app/crlf.py": b"import os\r\nfrom app.services.s3_service import S3Service\r\n",
+            "app/latin.py": latin.encode("latin-1"),
+        },
+    )
     run_codemods(root, [_move(root)], jobs=1)
     assert (root / "app/crlf.py").read_bytes() == (
         b"import os\r\nfrom common.storage.s3_service import S3Service\r\n"
@@ -99,9 +122,12 @@ def test_crlf_and_declared_encoding_kept(tmp_path: Path) -> None:
 
 def test_later_codemod_sees_earlier_output(tmp_path: Path) -> None:
     """The rename's prefilter only matches after the move wrote `ServiceContainer`."""
-    root = _repo(tmp_path, {
-        "app/api.py": "from app.legacy import Services\n\ncontainer = Services()\n",
-    })
+    root = _repo(
+        tmp_path,
+        {
+            "app/api.py": "from app.legacy import Services\n\ncontainer = Services()\n",
+        },
+    )
     move = _move(root, {"app.legacy.Services": "app.container.ServiceContainer"})
     rename = Rename(RenameConfig(symbol="app.container.ServiceContainer", to="AppContainer"), root)
     report = run_codemods(root, [move, rename], jobs=1)
@@ -138,11 +164,34 @@ def test_process_pool_gives_the_same_result(tmp_path: Path) -> None:
 
 def test_plan_step_call_shape(tmp_path: Path) -> None:
     """The `codemod` step builds codemods as `REGISTRY[name](Config(**params), root)`."""
-    root = _repo(tmp_path, {"app/config.py": "from pydantic_settings import BaseSettings\n\n\n"
-                                             "class Settings(BaseSettings):\n    X: int = 1\n"})
+    root = _repo(
+        tmp_path,
+        {
+            "app/config.py": "from pydantic_settings import BaseSettings\n\n\n"
+            "class Settings(BaseSettings):\n    X: int = 1\n"
+        },
+    )
     cls = REGISTRY["rebase"]
-    codemod = cls(cls.Config(**{"class": "app.config.Settings",
-                                "bases": ["common.core.settings.CommonSettings"]}), root=root)
+    codemod = cls(
+        cls.Config(
+            **{"class": "app.config.Settings", "bases": ["common.core.settings.CommonSettings"]}
+        ),
+        root=root,
+    )
     report = run_codemods(root, [codemod])
     assert report.changed == {"app/config.py": {"rebase": 1}}
     assert "class Settings(CommonSettings):" in (root / "app/config.py").read_text()
+
+
+def test_a_codemod_crash_names_the_file_and_writes_nothing(tmp_path: Path) -> None:
+    class Exploding(Move):
+        def transform(self, module, file):  # type: ignore[no-untyped-def]
+            if file.path == "app/b.py":
+                raise RuntimeError("boom")
+            return super().transform(module, file)
+
+    line = "from app.services.s3_service import S3Service\n"
+    root = _repo(tmp_path, {"app/a.py": line, "app/b.py": line})
+    with pytest.raises(StepFailed, match=r"^app/b.py: codemod move failed: RuntimeError\('boom'\)"):
+        run_codemods(root, [Exploding(MoveConfig(moves=S3), root)], jobs=1)
+    assert (root / "app/a.py").read_text() == line

@@ -1,13 +1,15 @@
 """SQLAlchemy engine construction from the settings.
 
 Pool sizing applies to server databases (PostgreSQL); SQLite uses SQLAlchemy's
-defaults. ``SQLALCHEMY_ENGINE_OPTIONS`` goes to ``create_engine`` last, so tests
-can inject a ``poolclass`` or a ``creator``.
+defaults and gets foreign keys switched on for every connection, so SQLite behaves
+like the production database for cascades and constraints.
+``SQLALCHEMY_ENGINE_OPTIONS`` goes to ``create_engine`` last, so tests can inject a
+``poolclass`` or a ``creator``.
 """
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from common.core.settings import CommonSettings
@@ -30,4 +32,14 @@ def engine_options(settings: CommonSettings) -> dict[str, Any]:
 
 def build_engine(settings: CommonSettings) -> Engine:
     """The engine for ``DATABASE_URL``."""
-    return create_engine(settings.DATABASE_URL, **engine_options(settings))
+    engine = create_engine(settings.DATABASE_URL, **engine_options(settings))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores FOREIGN KEY clauses unless each connection opts in.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,5 +1,6 @@
 """Database wiring: per-request sessions and the Alembic migration state."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy.pool import StaticPool
 
 from common.core.app import App
 from common.core.container import CommonContainer
+from common.core.settings import CommonSettings
 from common.database.migrations import alembic_config, load_target_metadata, pending_migrations
+from common.database.session import build_engine
 
 REVISION = '''"""create widget"""
 
@@ -99,3 +102,12 @@ def test_project_has_no_pending_migrations_on_a_fresh_schema() -> None:
 
 def test_models_metadata_is_found() -> None:
     assert isinstance(load_target_metadata(), MetaData)
+
+
+def test_sqlite_connections_enforce_foreign_keys(
+    make_settings: Callable[..., CommonSettings],
+) -> None:
+    engine = build_engine(make_settings(DATABASE_URL="sqlite://"))
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

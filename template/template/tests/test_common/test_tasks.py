@@ -121,7 +121,8 @@ def test_failing_task_is_reported(service: TaskService, sender: RecordingSender)
     started = service.start_task(FailingTask())
     wait_for_status(service, started.task_id, TaskStatus.FAILED)
     info = service.get_task_status(started.task_id)
-    assert info is not None and info.error == "bad input"
+    assert info is not None
+    assert info.error == "bad input"
     assert sender.event_types(started.task_id)[-1] == "task_failed"
 
 
@@ -157,7 +158,8 @@ def test_cleanup_forgets_old_tasks_and_times_out_stuck_ones(service: TaskService
 
     assert service.get_task_status(done.task_id) is None
     info = service.get_task_status(stuck.task_id)
-    assert info is not None and info.status is TaskStatus.FAILED
+    assert info is not None
+    assert info.status is TaskStatus.FAILED
     assert "timed out" in (info.error or "")
 
 
@@ -172,7 +174,8 @@ def test_shutdown_waits_for_running_tasks_then_refuses_new_ones(
     coordinator.shutdown()
 
     info = service.get_task_status(started.task_id)
-    assert info is not None and info.status is TaskStatus.COMPLETED
+    assert info is not None
+    assert info.status is TaskStatus.COMPLETED
     with pytest.raises(TaskRejectedError):
         service.start_task(SumTask(), numbers=[1])
 

@@ -1,4 +1,5 @@
 import abc
+
 from common.core.settings import CommonSettings
 
 

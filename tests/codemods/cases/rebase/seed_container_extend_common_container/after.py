@@ -1,6 +1,7 @@
 """Dependency injection container."""
 
 from dependency_injector import providers
+
 from app.services.metrics_service import MetricsService
 from app.services.part_service import PartService
 from common.core.container import CommonContainer

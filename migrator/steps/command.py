@@ -1,0 +1,48 @@
+"""The `command` step: run a tool over the target, e.g. a formatter after the codemods.
+
+    - name: Sort imports the codemods moved
+      command: [python, -m, ruff, check, --select, I, --fix, --quiet, .]
+    - command: {argv: [python, -m, ruff, format, app, tests], timeout: 120}
+
+An argument list run without a shell, in the tree being changed (the target, or the
+dry-run worktree), so its effects show in the diff like any other step's. `python` as the
+program means the interpreter running the migrator. A non-zero exit fails the step with
+the output's tail.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from migrator.errors import StepFailed
+from migrator.steps.base import StepContext, StepModel, StepOutcome
+from migrator.steps.registry import register_step
+from migrator.verify.command import resolve_argv, run_command, tail
+
+
+@register_step
+class CommandStep(StepModel):
+    """Run `argv` in the tree being changed; it must exit 0 within `timeout` seconds."""
+
+    kind: ClassVar[str] = "command"
+    shorthand: ClassVar[str] = "argv"
+
+    argv: list[str] = Field(min_length=1)
+    timeout: float = Field(default=300, gt=0)
+
+    def title(self) -> str:
+        return self.name or " ".join(self.argv)
+
+    def apply(self, ctx: StepContext) -> StepOutcome:
+        shown = " ".join(self.argv)
+        done = run_command(resolve_argv(self.argv), ctx.root, None, self.timeout)
+        if done.not_found:
+            raise StepFailed(f"cannot run `{shown}`: {done.output}")
+        if done.timed_out:
+            raise StepFailed(f"`{shown}` timed out after {self.timeout:g}s")
+        if done.returncode != 0:
+            last = "; ".join(tail(done.output, 5)) or "no output"
+            raise StepFailed(f"`{shown}` exited {done.returncode}: {last}")
+        return StepOutcome(summary=f"`{shown}` exited 0")
