@@ -52,12 +52,14 @@ class Sources:
     def bundled(cls) -> Sources:
         package = Path(__file__).resolve().parent
         plan = package / "plans" / PLAN_NAME
-        for root in (package.parent, package / "_bundled"):
-            template, fixture = root / "template", root / "fixtures" / "electronics-inventory"
+        checkout = (package.parent / "template", package.parent / "fixtures" / "electronics-inventory")
+        wheel = (package / "_bundled" / "template", package / "_bundled" / "fixture")
+        for template, fixture in (checkout, wheel):
             if (template / "copier.yml").is_file() and (fixture / "app").is_dir():
                 return cls(template=template, fixture=fixture, plan=plan)
-        raise UsageError("the bundled template and fixture app are not installed with this "
-                         "migrator", "run the demo from a source checkout (`make demo`)")
+        raise UsageError("the bundled template and fixture app are missing from this "
+                         "installation", "reinstall template-migrator or run `make demo` in "
+                         "a source checkout")
 
     def template_version(self) -> str:
         return (self.template / "VERSION").read_text(encoding="utf-8").strip()

@@ -194,13 +194,37 @@ class _PyprojectMerge:
             ("tool", "poetry", "dev-dependencies"),
         ) or (len(path) == 5 and path[:3] == ("tool", "poetry", "group") and path[4] == "dependencies")
 
+    def foreign_backend_table(self) -> str | None:
+        """The template's `[tool.X]` for its build backend when the app builds with another."""
+        app_backend = _backend_tool(self.app)
+        template_backend = _backend_tool(self.template)
+        if app_backend and template_backend and app_backend != template_backend:
+            return template_backend
+        return None
+
     def run(self) -> None:
         skip = {"build-system"} if "build-system" in self.app else set()
         if self.app_uses_poetry():
             self.pep621_into_poetry()
             skip |= {"project", "dependency-groups"}
         incoming = {k: v for k, v in self.template.items() if k not in skip}
+        foreign = self.foreign_backend_table()
+        if foreign and isinstance(incoming.get("tool"), Mapping):
+            # e.g. [tool.setuptools] means nothing to a poetry-built app
+            incoming["tool"] = {k: v for k, v in incoming["tool"].items() if k != foreign}
         self.merge_table(self.app, incoming, ())
+
+
+_BACKEND_TOOLS = {
+    "setuptools": "setuptools", "poetry": "poetry", "hatchling": "hatch", "pdm": "pdm",
+    "flit_core": "flit", "maturin": "maturin",
+}
+
+
+def _backend_tool(document: Mapping[str, Any]) -> str | None:
+    """The `[tool.X]` key of the document's build backend (`poetry.core.masonry.api` -> poetry)."""
+    backend = str(document.get("build-system", {}).get("build-backend", ""))
+    return _BACKEND_TOOLS.get(backend.split(".")[0]) if backend else None
 
 
 def merge_pyproject(app_text: str, template_text: str) -> Merged:

@@ -6,7 +6,6 @@ another folder's conftest."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -16,10 +15,19 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from migrator.cli import app
+__all__ = [
+    "APP_FILES", "HERE", "ROOT", "Run", "fingerprint", "git", "git_dir_fingerprint",
+    "make_app", "migrate", "migrate_process", "write_plan",
+]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+if str(HERE.parent) not in sys.path:  # tests/: the shared tree fingerprints
+    sys.path.insert(0, str(HERE.parent))
+
+from treehash import fingerprint, git_dir_fingerprint
+
+from migrator.cli import app
 
 os.environ.update({
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -59,45 +67,6 @@ def make_app(path: Path, *, extras: bool = True) -> Path:
         (path / "venv" / "lib.py").write_text("x = 1\n")        # ignored
         (path / "debug.log").write_text("log\n")                # ignored
     return path
-
-
-def fingerprint(root: Path) -> dict[str, str]:
-    """Every file below root except .git (incl. untracked and ignored), modes, links and refs."""
-    result: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        if ".git" in dirnames:
-            dirnames.remove(".git")
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                result[rel] = f"link:{os.readlink(path)}"
-            else:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                result[rel] = f"{oct(path.stat().st_mode)}:{digest}"
-    result["<refs>"] = git(root, "for-each-ref")
-    result["<HEAD>"] = (root / ".git" / "HEAD").read_text()
-    index = root / ".git" / "index"
-    result["<index>"] = hashlib.sha256(index.read_bytes()).hexdigest() if index.exists() else ""
-    result["<worktrees>"] = str(sorted(p.name for p in (root / ".git").iterdir()
-                                       if p.name == "worktrees"))
-    return result
-
-
-def git_dir_fingerprint(root: Path) -> dict[str, str]:
-    """Every file under .git (objects only counted): for runs that must leave .git alone."""
-    result: dict[str, str] = {}
-    objects = 0
-    for path in sorted((root / ".git").rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith(".git/objects/"):
-            objects += path.is_file()
-        elif path.is_file():
-            result[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            result[rel] = "dir"
-    result["<objects>"] = str(objects)
-    return result
 
 
 def write_plan(folder: Path, text: str, name: str = "plan.yaml") -> Path:

@@ -19,8 +19,12 @@ def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(ROOT / "migrator", source / "migrator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    caches = shutil.ignore_patterns("__pycache__", ".*_cache", "*.db")
+    shutil.copytree(ROOT / "migrator", source / "migrator", ignore=caches)
+    # the demo's template and fixture app are packaged into the wheel
+    shutil.copytree(ROOT / "template", source / "template", ignore=caches)
+    shutil.copytree(ROOT / "fixtures" / "electronics-inventory",
+                    source / "fixtures" / "electronics-inventory", ignore=caches)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     new_python = env_dir / "bin" / "python"
@@ -39,8 +43,14 @@ def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
     assert where.startswith(str(env_dir))
     help_text = subprocess.run([str(migrate), "--help"], cwd=tmp_path, check=True,
                                capture_output=True, text=True, env=clean).stdout
-    for command in ("plan", "apply", "verify", "rollback", "status", "schema"):
+    for command in ("plan", "apply", "verify", "rollback", "status", "schema", "demo"):
         assert command in help_text
+    bundled = subprocess.run(
+        [str(new_python), "-c", "from migrator.demo import Sources; s = Sources.bundled(); "
+         "print(s.template_version(), (s.fixture / 'run.py').is_file(), s.plan.is_file(), "
+         "(s.template / 'template' / '.gitignore').is_file())"],
+        cwd=tmp_path, check=True, capture_output=True, text=True, env=clean).stdout.split()
+    assert bundled == ["0.1.0", "True", "True", "True"]
     app = make_app(tmp_path / "app")
     (tmp_path / "plans" / "files").mkdir(parents=True)
     (tmp_path / "plans" / "files" / "a.py").write_text("A = 1\n")

@@ -188,3 +188,22 @@ def test_gitignore_union_in_order_with_comments():
 def test_lines_keep_crlf_files_crlf():
     merged = merge_lines("a\r\nb\r\n", "b\nc\n")
     assert merged.text == "a\r\nb\r\n\r\nc\r\n"
+
+
+def test_build_backend_tables_of_another_backend_are_not_carried_over():
+    app = (
+        '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    template = (
+        '[project]\nname = "t"\ndependencies = ["flask"]\n\n'
+        '[tool.setuptools.packages.find]\ninclude = ["common*"]\n\n'
+        '[tool.ruff]\nline-length = 100\n\n'
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    merged = merge_pyproject(app, template)
+    document = tomlkit.parse(merged.text)
+    assert "setuptools" not in document["tool"]
+    assert document["tool"]["ruff"]["line-length"] == 100
+    assert "flask" in document["tool"]["poetry"]["dependencies"]
+    assert not any("setuptools" in added for added in merged.added)
