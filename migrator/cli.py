@@ -37,6 +37,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many checks run at "
+                                      "a time (results keep the plan's order).")]
 SkipOpt = Annotated[list[str] | None, typer.Option("--skip", help="Leave out this check "
                                                    "(repeatable).", show_default=False)]
 
@@ -141,6 +143,7 @@ def apply_command(
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Run on uncommitted changes "
                                               "(they become part of the checkpoint).")] = False,
     skip: SkipOpt = None,
+    jobs: JobsOpt = 1,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
@@ -166,7 +169,8 @@ def apply_command(
             result = engine.apply(plan, target, dry_run=dry_run, output=output,
                                   verify=not no_verify, keep_on_failure=keep_on_failure,
                                   commit=commit, branch=branch, allow_dirty=allow_dirty,
-                                  trust=trust, skip_checks=skip or None, observer=observer)
+                                  trust=trust, skip_checks=skip or None, jobs=jobs,
+                                  observer=observer)
         finally:
             if observer:
                 observer.close()
@@ -183,6 +187,7 @@ def verify_command(
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check "
                                                    "(repeatable).", show_default=False)] = None,
     skip: SkipOpt = None,
+    jobs: JobsOpt = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Run PLAN's checks on --target and show their evidence.
@@ -196,7 +201,7 @@ def verify_command(
         observer = _observer(json_out, out)
         try:
             result = engine.verify(plan, target, only=only or None, skip=skip or None,
-                                   observer=observer)
+                                   jobs=jobs, observer=observer)
         finally:
             if observer:
                 observer.close()

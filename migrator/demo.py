@@ -30,6 +30,9 @@ APP_REPO = Path("ElectronicsInventory/backend")
 SERVER_CHECKS = ("postgres",)
 """Checks that need a database server; the demo runs on SQLite and leaves them out."""
 
+CHECK_JOBS = 2
+"""The demo runs two checks at a time (pytest and mypy dominate, one core each)."""
+
 _NOT_COPIED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".venv", "*.db",
     "*.egg-info",
@@ -165,7 +168,7 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
             c.name for c in engine.load_plan(sources.plan).checks if c.name in SERVER_CHECKS]
         try:
             report.applied = engine.apply(sources.plan, world.app, skip_checks=skip,
-                                          observer=observer)
+                                          jobs=CHECK_JOBS, observer=observer)
         except Exception as exc:
             report.applied = getattr(exc, "report", None)
             raise

@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +33,7 @@ from migrator.errors import (
 from migrator.plan import Plan, load_plan
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
+from migrator.verify.command import stop_all_running
 from migrator.workspace import Changes, Journal, Repo
 
 __all__ = ["apply", "load_plan", "plan_report", "rollback", "status", "verify"]
@@ -250,15 +253,50 @@ def select_checks(plan: Plan, only: list[str] | None,
             if (not only or c.name in only) and c.name not in (skip or [])]
 
 
-def _run_checks(plan: Plan, root: Path, only: list[str] | None,
-                observer: RunObserver, skip: list[str] | None = None) -> VerifyReport:
+def _run_checks(plan: Plan, root: Path, only: list[str] | None, observer: RunObserver,
+                skip: list[str] | None = None, jobs: int = 1) -> VerifyReport:
     checks = select_checks(plan, only, skip)
-    results: list[CheckResult] = []
     with tempfile.TemporaryDirectory(prefix="migrate-verify-") as scratch:
         ctx = CheckContext(root=root, plan_dir=plan.plan_dir, scratch=Path(scratch))
-        for index, check in enumerate(checks):
-            results.append(_run_check(index, len(checks), check, ctx, observer))
+        if jobs <= 1 or len(checks) <= 1:
+            results = [_run_check(i, len(checks), c, ctx, observer) for i, c in enumerate(checks)]
+        else:
+            results = _run_checks_in_parallel(checks, ctx, _SerializedObserver(observer), jobs)
     return VerifyReport(results=results)
+
+
+def _run_checks_in_parallel(checks: list[CheckModel], ctx: CheckContext,
+                            observer: RunObserver, jobs: int) -> list[CheckResult]:
+    """Run `jobs` checks at a time; results come back in plan order."""
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="migrate-check")
+    futures = [pool.submit(_run_check, i, len(checks), c, ctx, observer)
+               for i, c in enumerate(checks)]
+    try:
+        return [future.result() for future in futures]
+    except BaseException:
+        # Ctrl-C / SIGTERM land in this thread: stop what the workers started
+        for future in futures:
+            future.cancel()
+        stop_all_running()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _SerializedObserver(RunObserver):
+    """Forwards check events from worker threads one at a time."""
+
+    def __init__(self, inner: RunObserver) -> None:
+        self.inner = inner
+        self.lock = threading.Lock()
+
+    def check_started(self, index: int, total: int, check: CheckModel) -> None:
+        with self.lock:
+            self.inner.check_started(index, total, check)
+
+    def check_finished(self, result: CheckResult) -> None:
+        with self.lock:
+            self.inner.check_finished(result)
 
 
 def _run_check(index: int, total: int, check: CheckModel, ctx: CheckContext,
@@ -327,11 +365,11 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
 def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
           output: Path | None = None, verify: bool = True, keep_on_failure: bool = False,
           commit: bool = False, branch: str | None = None, allow_dirty: bool = False,
-          trust: bool = False, skip_checks: list[str] | None = None,
+          trust: bool = False, skip_checks: list[str] | None = None, jobs: int = 1,
           observer: RunObserver | None = None) -> ApplyReport:
     """Apply the plan to `target` (or to a throwaway worktree with `dry_run`).
 
-    `skip_checks` names checks verification leaves out. Failures raise MigratorError; a
+    `skip_checks` names checks verification leaves out; `jobs` checks run at a time. Failures raise MigratorError; a
     failure after steps ran carries the partial ApplyReport as `error.report`.
     """
     plan = _as_plan(plan)
@@ -355,14 +393,14 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
         return report
     _real_run(plan, repo, report, verify=verify, keep_on_failure=keep_on_failure,
               commit=commit, branch=branch_name, trust=trust, skip_checks=skip_checks,
-              observer=observer)
+              jobs=jobs, observer=observer)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
               keep_on_failure: bool, commit: bool, branch: str, trust: bool,
-              skip_checks: list[str] | None, observer: RunObserver) -> None:
+              skip_checks: list[str] | None, jobs: int, observer: RunObserver) -> None:
     journal = Journal(plan_name=plan.name, plan_path=str(plan.path), target=str(repo.root),
                       steps=[s.title() for s in plan.steps], head=repo.head(),
                       branch=repo.branch(), index_saved=(repo.git_dir / "index").exists())
@@ -378,7 +416,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     try:
         _run_steps_journaled(plan, repo, journal, report, trust, observer)
         if verify and plan.checks:
-            report.verification = _run_checks(plan, repo.root, None, observer, skip_checks)
+            report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs)
             if not report.verification.passed:
                 names = ", ".join(r.name for r in report.verification.failed)
                 raise VerificationFailed(f"verification failed: {names}")
@@ -481,11 +519,12 @@ def _commit_message(plan: Plan) -> str:
 
 
 def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
-           observer: RunObserver | None = None, skip: list[str] | None = None) -> VerifyReport:
+           observer: RunObserver | None = None, skip: list[str] | None = None,
+           jobs: int = 1) -> VerifyReport:
     """Run the plan's checks (those in `only`, minus those in `skip`); all of them run."""
     plan = _as_plan(plan)
     repo = Repo.open(target)
-    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip)
+    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs)
 
 
 def rollback(target: Path, *, force: bool = False) -> RollbackReport:

@@ -77,6 +77,7 @@ class ConsoleObserver(RunObserver):
         self.out = out
         self.progress: Progress | None = None
         self.task: Any = None
+        self.check_labels: dict[str, str] = {}
 
     def _live(self, description: str) -> None:
         if not self.out.rich:
@@ -112,16 +113,18 @@ class ConsoleObserver(RunObserver):
         self.out.line(text, style="green")
 
     def check_started(self, index: int, total: int, check: CheckModel) -> None:
-        self.prefix = f"check {index + 1}/{total} {check.name}"
+        # checks may run several at a time: remember each one's label by name
+        label = self.check_labels[check.name] = f"check {index + 1}/{total} {check.name}"
         if self.out.rich:
-            self._live(self.prefix)
+            self._live(label)
         else:
-            self.out.line(f"{self.prefix} ...")
+            self.out.line(f"{label} ...")
 
     def check_finished(self, result: CheckResult) -> None:
+        label = self.check_labels.get(result.name, f"check {result.name}")
         mark = ("✓ " if result.passed else "✗ ") if self.out.rich else ""
         verdict = "passed" if result.passed else "FAILED"
-        self.out.line(f"{mark}{self.prefix} {verdict} in {result.seconds:.1f}s: {result.summary}",
+        self.out.line(f"{mark}{label} {verdict} in {result.seconds:.1f}s: {result.summary}",
                       style="green" if result.passed else "red")
 
 

@@ -166,6 +166,11 @@ class PatchStep(StepModel):
             if real_index is not None and real_index.is_file():
                 shutil.copy2(real_index, scratch_index)
             env = {**os.environ, "GIT_INDEX_FILE": str(scratch_index)}
+            # --3way compares against the index: stage what earlier steps left in the tree
+            present = [rel for rel, content in saved.items() if content is not None]
+            if present:
+                subprocess.run(["git", "add", "-f", "--", *present], cwd=ctx.root, env=env,
+                               capture_output=True, check=False)
             result = self._git_apply(ctx, "--3way", env=env)
         if result.returncode == 0:
             return None

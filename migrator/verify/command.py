@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,29 @@ def resolve_argv(argv: list[str]) -> list[str]:
 
 def tail(text: str, lines: int = TAIL_LINES) -> list[str]:
     return [line.rstrip() for line in text.rstrip().splitlines()[-lines:]]
+
+
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def track(process: subprocess.Popen[bytes]) -> None:
+    """Remember a started process group so an interrupted run can stop it."""
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+
+
+def untrack(process: subprocess.Popen[bytes]) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.discard(process)
+
+
+def stop_all_running() -> None:
+    """Stop every process group checks started that is still running (Ctrl-C, SIGTERM)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        stop_group(process, grace=2.0)
 
 
 def stop_group(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
@@ -93,6 +117,7 @@ def run_command(
         )
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
         return Finished(argv, None, f"{exc.strerror}: {exc.filename}", 0.0, not_found=True)
+    track(process)
     try:
         out, _ = process.communicate(timeout=timeout)
         return Finished(argv, process.returncode, out.decode("utf-8", "replace"), time.monotonic() - started)
@@ -105,6 +130,7 @@ def run_command(
     finally:
         if process.poll() is None:
             stop_group(process, grace=0.5)
+        untrack(process)
 
 
 def _seconds(value: float) -> str:

@@ -36,7 +36,14 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
-from migrator.verify.command import resolve_argv, run_command, stop_group, tail
+from migrator.verify.command import (
+    resolve_argv,
+    run_command,
+    stop_group,
+    tail,
+    track,
+    untrack,
+)
 from migrator.verify.registry import register_check
 
 
@@ -195,10 +202,12 @@ class HttpCheck(CheckModel):
                 )
             except OSError as exc:
                 return result(False, f"cannot start `{' '.join(self.start)}`: {exc.strerror}", [])
+            track(process)
             try:
                 outcome = self._exercise(process, port)
             finally:
                 stop_group(process, grace=self.stop_timeout)
+                untrack(process)
                 log.seek(0)
                 output = log.read().decode("utf-8", "replace")
         passed, summary, evidence = outcome

@@ -72,3 +72,50 @@ def test_json_output_of_a_failed_apply_carries_the_error_and_the_patch(
     assert data["error"].startswith("verification failed: missing file, readme")
     assert Path(data["attempt_patch"]).is_file()
     assert [c["passed"] for c in data["verification"]["checks"]] == [False, True, False]
+
+
+# Each check waits until the other one has started: only checks that really run side by
+# side both pass (one at a time, the first times out waiting).
+MEET = """\
+import pathlib, sys, time
+here, me, other = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+(here / me).touch()
+deadline = time.time() + 20
+while not (here / other).exists():
+    assert time.time() < deadline, other + " never started"
+    time.sleep(0.05)
+"""
+
+MEETING = """
+name: meeting
+steps: []
+verify:
+  - {name: first, command: {argv: [python, "{script}", "{dir}", first, second], timeout: 30}}
+  - {name: second, command: {argv: [python, "{script}", "{dir}", second, first], timeout: 30}}
+  - {name: third, test-file: README.md}
+"""
+
+
+def test_checks_run_side_by_side_with_jobs_and_report_in_plan_order(
+        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    script = tmp_path / "meet.py"
+    script.write_text(MEET)
+    plan = write_plan(plans, MEETING.replace("{dir}", str(meeting)).replace("{script}", str(script)))
+    run = migrate("verify", plan, "--target", app_repo, "--jobs", "2", "--json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    results = json.loads(run.stdout)["checks"]
+    assert [r["name"] for r in results] == ["first", "second", "third"]
+    assert all(r["passed"] for r in results)
+
+
+def test_skip_leaves_a_check_out_and_unknown_names_are_refused(app_repo: Path, plans: Path) -> None:
+    plan = write_plan(plans, FAILING)
+    run = migrate("verify", plan, "--target", app_repo, "--skip", "missing file",
+                  "--skip", "readme", "--json")
+    assert [r["name"] for r in json.loads(run.stdout)["checks"]] == ["new file"]
+    refused = migrate("verify", plan, "--target", app_repo, "--skip", "nope")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == ("error: --skip 'nope': no such check (the plan has: "
+                                      "missing file, new file, readme)")

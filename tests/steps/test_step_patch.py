@@ -62,6 +62,19 @@ def test_three_way_merge_when_the_context_moved_on(tmp_path, target, make_ctx, g
     assert (target / ".git/index").read_bytes() == index_before
 
 
+def test_three_way_merge_over_uncommitted_changes_of_earlier_steps(tmp_path, target, make_ctx, git):
+    plan_dir = ship_diff(git, tmp_path, target, change_line_10)
+    # an earlier step of the same run changed the file; nothing is committed or staged
+    path = target / "app/config.py"
+    path.write_text(path.read_text().replace("line 8\n", "line 8 changed by a codemod\n"))
+
+    outcome = PatchStep.model_validate({"file": "files/hand.diff"}).apply(make_ctx(target, plan_dir=plan_dir))
+
+    assert "line 8 changed by a codemod\nline 9\nline 10 edited by hand\n" in path.read_text()
+    assert "with a 3-way merge" in outcome.summary
+    assert git(target, "diff", "--cached", "--name-only") == ""
+
+
 def test_a_hunk_that_does_not_apply_fails_naming_file_and_hunk(tmp_path, target, make_ctx, git):
     plan_dir = ship_diff(git, tmp_path, target, change_line_10)
     path = target / "app/config.py"
