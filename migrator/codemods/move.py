@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import libcst as cst
@@ -113,12 +114,16 @@ class Move(Codemod[MoveConfig]):
     description = "Point imports, attribute chains and dotted strings at moved modules and symbols."
     Config = MoveConfig
 
-    @property
+    @cached_property
     def table(self) -> MoveTable:
         return MoveTable.of(self.config.moves)
 
+    @cached_property
+    def needles(self) -> frozenset[str]:
+        return self.table.needles
+
     def may_apply(self, source: str) -> bool:
-        return any(needle in source for needle in self.table.needles)
+        return any(needle in source for needle in self.needles)
 
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         return apply_moves(module, file, self.table, self.root)

@@ -122,11 +122,13 @@ def full_apply(world: demo.World, sources: demo.Sources) -> FullApply:
     """One apply with every check on the demo's app copy, shared by tests 1 and 2.
 
     keep_on_failure: a failed verification leaves the attempt in place, so test 2 still
-    rolls back a migrated tree (and test 1 alone reports the failing checks)."""
+    rolls back a migrated tree (and test 1 alone reports the failing checks). Two checks
+    at a time, as the demo runs them."""
     add_user_files(world.app)
     before = fingerprint(world.app)
     try:
-        report = engine.apply(sources.plan, world.app, allow_dirty=True, keep_on_failure=True)
+        report = engine.apply(sources.plan, world.app, allow_dirty=True, keep_on_failure=True,
+                              jobs=2)
         return FullApply(world.app, before, report, None)
     except MigratorError as exc:
         return FullApply(world.app, before, getattr(exc, "report", None), exc)
