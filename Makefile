@@ -21,8 +21,9 @@ demo: $(STAMP)
 # pytest exits 5 when it collected nothing; make treats that as a failure.
 test: test-tool test-template test-fixture
 
+# Two workers, one test file each at a time (end-to-end modules share an expensive apply).
 test-tool: $(STAMP)
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -n 2 --dist loadfile
 
 test-template: $(STAMP)
 	$(PY) -m pytest template/tests -q

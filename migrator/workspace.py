@@ -231,8 +231,74 @@ def create_checkpoint(repo: Repo, message: str) -> str:
     saved.unlink(missing_ok=True)
     if (repo.git_dir / "index").exists():
         shutil.copy2(repo.git_dir / "index", saved)
+    record_files_outside_git(repo)
     repo.git("update-ref", CHECKPOINT_REF, commit)
     return commit
+
+
+# What git does not keep: which ignored paths exist and each file's exact mode. The
+# checkpoint commit holds contents and the executable bit only.
+IGNORED_BEFORE = "ignored-before.json"
+MODES_BEFORE = "modes-before.json"
+
+
+def _ignored_entries(repo: Repo) -> list[str]:
+    """Ignored paths, a fully ignored folder as one `folder/` entry."""
+    out = repo.git("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    return sorted(p for p in out.split("\0") if p)
+
+
+def record_files_outside_git(repo: Repo) -> None:
+    """Save the ignored paths and the modes of the working tree's files before the run."""
+    files = repo.git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    modes = {}
+    for rel in filter(None, files.split("\0")):
+        with contextlib.suppress(OSError):
+            info = (repo.root / rel).lstat()
+            if not os.path.islink(repo.root / rel):
+                modes[rel] = info.st_mode & 0o7777
+    _write_json(repo.state_dir / MODES_BEFORE, modes)
+    _write_json(repo.state_dir / IGNORED_BEFORE, _ignored_entries(repo))
+
+
+def _write_json(path: Path, data: object) -> None:
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_json(path: Path) -> object | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _overlaps(entry: str, old: str) -> bool:
+    """Whether the ignored `entry` is, holds or lies inside the ignored `old` path."""
+    return (entry == old or (old.endswith("/") and entry.startswith(old))
+            or (entry.endswith("/") and old.startswith(entry)))
+
+
+def restore_files_outside_git(repo: Repo) -> None:
+    """Remove ignored paths the run created (tool caches) and put file modes back.
+
+    Ignored paths that existed before the run are never touched, nor is anything inside
+    them.
+    """
+    before = _read_json(repo.state_dir / IGNORED_BEFORE)
+    if isinstance(before, list):
+        for entry in _ignored_entries(repo):
+            if not any(_overlaps(entry, old) for old in before):
+                _remove(repo.root, entry.rstrip("/"))
+    modes = _read_json(repo.state_dir / MODES_BEFORE)
+    if isinstance(modes, dict):
+        for rel, mode in modes.items():
+            path = repo.root / rel
+            with contextlib.suppress(OSError):
+                if not path.is_symlink() and path.stat().st_mode & 0o7777 != mode:
+                    path.chmod(mode)
 
 
 def attempt_changes(repo: Repo, checkpoint: str) -> tuple[Changes, str, str]:
@@ -267,7 +333,11 @@ def _safe(name: str) -> str:
 
 # -- rollback -----------------------------------------------------------------------------
 def restore_tree(repo: Repo, checkpoint: str) -> None:
-    """Make the working tree equal to the checkpoint; ignored files are left alone."""
+    """Make the working tree equal to the checkpoint, modes included.
+
+    Ignored files that existed before the run are left alone; ignored files the run
+    created (tool caches, bytecode) are removed.
+    """
     base = repo.tree_of(checkpoint)
     # Restoring .gitignore can make files the run created visible again: repeat until stable.
     for _ in range(4):
@@ -277,6 +347,7 @@ def restore_tree(repo: Repo, checkpoint: str) -> None:
         scan.unlink(missing_ok=True)
         diff = repo.changes(base, now)
         if not diff:
+            restore_files_outside_git(repo)
             return
         for path in diff.created:
             _remove(repo.root, path)
@@ -381,7 +452,8 @@ def forget_run(repo: Repo) -> None:
     """Remove the checkpoint ref and the run's bookkeeping (attempt patches stay)."""
     if repo.ref(CHECKPOINT_REF):
         repo.git("update-ref", "-d", CHECKPOINT_REF)
-    for name in ("checkpoint.index", "index.orig", "steps.index", "attempt.index"):
+    for name in ("checkpoint.index", "index.orig", "steps.index", "attempt.index",
+                 IGNORED_BEFORE, MODES_BEFORE):
         (repo.state_dir / name).unlink(missing_ok=True)
     Journal.clear(repo)
 

@@ -171,12 +171,17 @@ class Rebase(Codemod[RebaseConfig]):
         requalify: dict[int, cst.BaseExpression] = {}
         body = class_body(node)
         dropped = [stmt for stmt in body if set(member_names(stmt)) & drops]
+        if dropped:
+            # one pass over all dropped members (each visitor construction is costly)
+            RemoveImportsVisitor.remove_unused_import_by_node(
+                context, cst.IndentedBlock(body=dropped)
+            )
+        inside_dropped = {id(n) for s in dropped for n in _names_in(s)}
         for stmt in dropped:
             rewrites += 1
-            RemoveImportsVisitor.remove_unused_import_by_node(context, stmt)
             for member in member_names(stmt):
                 owner = _owner_local(member, owners, specs)
-                for ref in _class_scope_references(stmt, member, scopes, dropped):
+                for ref in _class_scope_references(stmt, member, scopes, inside_dropped):
                     requalify[id(ref)] = cst.Attribute(value=cst.Name(owner), attr=cst.Name(member))
 
         rewriter = _ClassRewriter(
@@ -302,7 +307,7 @@ def _same_bases(old: Sequence[cst.Arg], new: list[cst.Arg]) -> bool:
     return [dotted_name(a.value) for a in old] == [dotted_name(a.value) for a in new]
 
 
-def _class_scope_references(stmt, member, scopes, dropped) -> list[cst.Name]:
+def _class_scope_references(stmt, member, scopes, inside_dropped: set[int]) -> list[cst.Name]:
     """Names in the class body (outside dropped statements) that read the dropped `member`."""
     target = _defining_name(stmt, member)
     if target is None:
@@ -310,7 +315,6 @@ def _class_scope_references(stmt, member, scopes, dropped) -> list[cst.Name]:
     scope = scopes.get(target)
     if scope is None:
         return []
-    inside_dropped = {id(n) for s in dropped for n in _names_in(s)}
     refs = []
     for assignment in scope.assignments[member]:
         for access in assignment.references:

@@ -162,3 +162,31 @@ def test_rollback_brings_back_a_symlink_the_run_replaced_by_a_file(
     assert migrate("rollback", "--target", app_repo).exit_code == 0
     assert (app_repo / "LATEST").is_symlink()
     assert fingerprint(app_repo) == before
+
+
+TOOL_CACHES = """
+name: caches
+steps:
+  - test-put: {path: app/util.py, content: "def helper(x):\\n    return x\\n"}
+  - test-put: {path: .tool_cache.log, content: "written by a formatter the plan runs\\n"}
+  - test-put: {path: build/out.log, content: "more tool output\\n"}
+"""
+
+
+def test_rollback_removes_ignored_files_the_run_created_and_restores_exact_modes(
+        app_repo: Path, plans: Path) -> None:
+    (app_repo / "app" / "util.py").chmod(0o664)  # git records 644 only
+    before = fingerprint(app_repo)
+    run = migrate("apply", write_plan(plans, TOOL_CACHES), "--target", app_repo, "--no-verify")
+    assert run.exit_code == 0, run.stderr
+    assert (app_repo / ".tool_cache.log").exists()  # ignored by the app's *.log rule
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert back.exit_code == 0, back.stderr
+    assert not (app_repo / ".tool_cache.log").exists()
+    assert not (app_repo / "build").exists()
+    assert (app_repo / "debug.log").read_text() == "log\n"      # the user's ignored files
+    assert (app_repo / "venv" / "lib.py").read_text() == "x = 1\n"
+    assert (app_repo / "app" / "util.py").stat().st_mode & 0o777 == 0o664
+    assert fingerprint(app_repo) == before
