@@ -45,10 +45,11 @@ def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
                                capture_output=True, text=True, env=clean).stdout
     for command in ("plan", "apply", "verify", "rollback", "status", "schema", "demo"):
         assert command in help_text
+    probe = ("from migrator.demo import Sources; s = Sources.bundled(); "
+             "print(s.template_version(), (s.fixture / 'run.py').is_file(), s.plan.is_file(), "
+             "(s.template / 'template' / '.gitignore').is_file())")
     bundled = subprocess.run(
-        [str(new_python), "-c", "from migrator.demo import Sources; s = Sources.bundled(); "
-         "print(s.template_version(), (s.fixture / 'run.py').is_file(), s.plan.is_file(), "
-         "(s.template / 'template' / '.gitignore').is_file())"],
+        [str(new_python), "-c", probe],
         cwd=tmp_path, check=True, capture_output=True, text=True, env=clean).stdout.split()
     assert bundled == ["0.1.0", "True", "True", "True"]
     app = make_app(tmp_path / "app")
