@@ -70,6 +70,14 @@ class Codemod(ABC, Generic[ConfigT]):
     def may_apply(self, source: str) -> bool:
         """Cheap test on the raw text: False means the file certainly needs no change."""
 
+    def worth_parsing(self, source: str, file: SourceFile) -> bool:
+        """A finer test, run just before a file `may_apply` let through would be parsed.
+
+        False means the file certainly needs no change. A LibCST parse costs several
+        times Python's own `ast` parse, so an override may look at the `ast` here.
+        """
+        return True
+
     @abstractmethod
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         """Return the rewritten module and the number of rewrites made."""

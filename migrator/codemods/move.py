@@ -13,9 +13,11 @@ inside the same package.
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -125,8 +127,87 @@ class Move(Codemod[MoveConfig]):
     def may_apply(self, source: str) -> bool:
         return any(needle in source for needle in self.needles)
 
+    def worth_parsing(self, source: str, file: SourceFile) -> bool:
+        # the needles are last segments (`sse`, `health`), found in many files that
+        # import nothing that moves: ruling those out on Python's `ast` saves their parse
+        return may_refer(source, file, self.table)
+
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         return apply_moves(module, file, self.table, self.root)
+
+
+def may_refer(source: str, file: SourceFile, table: MoveTable) -> bool:
+    """False when `apply_moves` certainly leaves `source` unchanged.
+
+    It changes a file only through an import related to an old path (the path, a name
+    inside it, or a package above it, through which an attribute chain may reach it) or
+    the old path written out (strings, chains); see `_plan` and `_scope_of_work`.
+    """
+    olds = [old for old, _ in table.pairs]
+    if any(old in source for old in olds):
+        return True
+    tree = parse_ast(source)
+    if tree is None:
+        return True  # LibCST's parse reports it
+    heads = {old.partition(".")[0] for old in olds}
+    for node in _statements(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                # `import a.x` binds `a`, through which `a.b.c` may be reached
+                if alias.asname is None and alias.name.partition(".")[0] in heads:
+                    return True
+                if _related(alias.name, olds):
+                    return True
+        elif isinstance(node, ast.ImportFrom):
+            base = _from_module(node, file)
+            if base is None:
+                continue
+            if any(a.name == "*" for a in node.names) and _related(base, olds):
+                return True
+            if any(_related(f"{base}.{a.name}" if base else a.name, olds) for a in node.names):
+                return True
+    return False
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in `body` and in the blocks nested in it (imports are statements:
+    no need to walk the expressions)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in reversed(getattr(stmt, block, ())):
+                if isinstance(child, ast.stmt):
+                    stack.append(child)
+                else:  # an except handler or a match case: a block of its own
+                    stack.extend(reversed(child.body))
+
+
+def _related(name: str, olds: list[str]) -> bool:
+    """`name` is an old path, inside one, or a package above one."""
+    return any(matches_prefix(name, old) or old.startswith(name + ".") for old in olds)
+
+
+def _from_module(node: ast.ImportFrom, file: SourceFile) -> str | None:
+    """`import_from_module` for an `ast` node."""
+    module = node.module or ""
+    if not node.level:
+        return module
+    base = relative_base(file, node.level)
+    if base is None:
+        return None
+    return ".".join(p for p in (base, module) if p)
+
+
+def parse_ast(source: str) -> ast.Module | None:
+    """Python's own parse of `source`, or None when it does not parse."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -148,6 +229,8 @@ class _Plan:
     """ids of from-import aliases of renamed symbols that must keep the old local name."""
     renames: dict[int, str] = field(default_factory=dict)
     """id(Name node) -> new name, for uses of renamed symbols."""
+    renamed_names: dict[str, str] = field(default_factory=dict)
+    """Old name -> new name for symbols every use of which is renamed (see `_unshadowed`)."""
     renamed_globals: dict[str, str] = field(default_factory=dict)
     """Module-level names that get a new name (for `__all__` and string annotations)."""
     star_additions: dict[int, list[tuple[str, str, str | None]]] = field(default_factory=dict)
@@ -182,7 +265,7 @@ def _scope_of_work(plan: _Plan, table: MoveTable, file: SourceFile) -> str | Non
     when something outside the import lines can match: a use to rename, an attribute
     chain through an import, or an old dotted path written outside the imports.
     """
-    if plan.renames or plan.renamed_globals:
+    if plan.renames or plan.renamed_names or plan.renamed_globals:
         return "all"
     for local, bound in plan.roots.items():
         for old, _ in table.pairs:
@@ -255,7 +338,7 @@ def _plan(module: cst.Module, file: SourceFile, table: MoveTable) -> _Plan:
         if split_dotted(old)[0] == base and table.lookup(base) is None
     ]
     if renamed or star_symbols:
-        _plan_renames(module, plan, renamed, star_symbols)
+        _plan_renames(module, file, plan, renamed, star_symbols)
     if plan.star_additions:
         plan.import_hits = True
     return plan
@@ -263,23 +346,75 @@ def _plan(module: cst.Module, file: SourceFile, table: MoveTable) -> _Plan:
 
 def _plan_renames(
     module: cst.Module,
+    file: SourceFile,
     plan: _Plan,
     renamed: list[tuple[cst.ImportFrom, cst.ImportAlias, str]],
     star_symbols: list[tuple[cst.ImportFrom, str, str, str]],
 ) -> None:
-    """Decide, with scope analysis, which renamed symbols can take their new name in the file.
+    """Decide which renamed symbols can take their new name in the file.
 
     A use is renamed only when every binding of the old name in its scope is one of the
     imports being renamed the same way, and the new name appears nowhere in the file;
-    otherwise the import keeps the old name with `as`, which is always safe.
+    otherwise the import keeps the old name with `as`, which is always safe. Scope
+    analysis costs more than parsing, so it runs only for names a syntactic scan cannot
+    settle (`_unshadowed`).
     """
-    code = module.code
+    code = _code_of(module, file)
+    pending: dict[str, list[tuple[cst.ImportFrom, cst.ImportAlias, str]]] = {}
+    for stmt, alias, new_leaf in renamed:
+        if re.search(rf"\b{re.escape(new_leaf)}\b", code):
+            plan.keep_alias.add(id(alias))
+        else:
+            pending.setdefault(alias.evaluated_name, []).append((stmt, alias, new_leaf))
+    unsettled = []
+    for old_local, entries in pending.items():
+        new_leaves = {new_leaf for _, _, new_leaf in entries}
+        if len(new_leaves) == 1 and _unshadowed(code, old_local, len(entries)):
+            plan.renamed_names[old_local] = plan.renamed_globals[old_local] = new_leaves.pop()
+        else:
+            unsettled.extend(entries)
+    if unsettled:
+        _plan_renames_by_scope(module, plan, renamed, unsettled)
+    for stmt, _base, old, new in star_symbols:
+        old_leaf = split_dotted(old)[1]
+        if not re.search(rf"\b{re.escape(old_leaf)}\b", code.replace(old, "")):
+            continue
+        new_parent, new_leaf = split_dotted(new)
+        asname = old_leaf if new_leaf != old_leaf else None
+        plan.star_additions.setdefault(id(stmt), []).append((new_parent, new_leaf, asname))
+
+
+def _code_of(module: cst.Module, file: SourceFile) -> str:
+    """`module.code`, taken from the text the runner read when that is the same string.
+
+    Generating the code costs about as much as a scope-free visit of the module. The
+    text is the file's bytes decoded as UTF-8, so it is the same when LibCST decoded them
+    as UTF-8 too and nothing was replaced or stripped.
+    """
+    text = file.text
+    if (
+        text is not None
+        and module.encoding == "utf-8"
+        and "\ufffd" not in text
+        and not text.startswith("\ufeff")
+    ):
+        return text
+    return module.code
+
+
+def _plan_renames_by_scope(
+    module: cst.Module,
+    plan: _Plan,
+    renamed: list[tuple[cst.ImportFrom, cst.ImportAlias, str]],
+    unsettled: list[tuple[cst.ImportFrom, cst.ImportAlias, str]],
+) -> None:
+    """The full analysis: rename the uses LibCST's scope analysis ties to the imports."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
-    for stmt, alias, new_leaf in renamed:
+    for stmt, alias, new_leaf in unsettled:
         old_local = alias.evaluated_name
         scope = scopes.get(stmt)
-        if scope is None or re.search(rf"\b{re.escape(new_leaf)}\b", code):
+        if scope is None:
             plan.keep_alias.add(id(alias))
             continue
         assignments = scope.assignments[old_local]
@@ -296,13 +431,78 @@ def _plan_renames(
                 plan.renames[id(access.node)] = new_leaf
         if scope is scope.globals:
             plan.renamed_globals[old_local] = new_leaf
-    for stmt, _base, old, new in star_symbols:
-        old_leaf = split_dotted(old)[1]
-        if not re.search(rf"\b{re.escape(old_leaf)}\b", code.replace(old, "")):
-            continue
-        new_parent, new_leaf = split_dotted(new)
-        asname = old_leaf if new_leaf != old_leaf else None
-        plan.star_additions.setdefault(id(stmt), []).append((new_parent, new_leaf, asname))
+
+
+_NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _walk_scoped(tree: ast.AST) -> Iterator[tuple[ast.AST, bool]]:
+    """Every node below `tree` (in no particular order), with whether it lies inside a
+    function or class."""
+    stack = [(child, False) for child in ast.iter_child_nodes(tree)]
+    while stack:
+        node, nested = stack.pop()
+        yield node, nested
+        inner = nested or isinstance(node, _NEW_SCOPES)
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def _unshadowed(code: str, name: str, imports: int) -> bool:
+    """Whether `name` is provably bound only by the `imports` module-level from-imports
+    being renamed, with every use after them, so that scope analysis would tie every use
+    of `name` to those imports.
+
+    Then each Name `name` that is read (not an attribute, a keyword or an import's own
+    name) is one of their references. Anything else (another binding in any scope,
+    `global`, `del`, a use above the imports, a `TypeVar`/`NewType` first argument or a
+    match keyword, which scope analysis treats specially) answers False, and the full
+    analysis decides.
+    """
+    tree = parse_ast(code)
+    if tree is None:
+        return False
+    bindings: list[ast.ImportFrom] = []
+    uses: list[ast.Name] = []
+    for node, nested in _walk_scoped(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            if not isinstance(node.ctx, ast.Load):
+                return False
+            uses.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                local = alias.asname or (
+                    alias.name if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
+                )
+                if local != name:
+                    continue
+                if nested or alias.asname or not isinstance(node, ast.ImportFrom):
+                    return False
+                bindings.append(node)
+        elif not isinstance(node, ast.alias) and _binds_or_hides(node, name):
+            return False
+    if len(bindings) != imports:
+        return False
+    first = min((b.lineno, b.col_offset) for b in bindings)
+    return all((use.lineno, use.col_offset) > first for use in uses)
+
+
+def _binds_or_hides(node: ast.AST, name: str) -> bool:
+    """Whether `node` (not a Name or an import) binds `name` or is a use scope analysis
+    treats specially."""
+    if getattr(node, "name", None) == name or getattr(node, "rest", None) == name:
+        return True  # def, class, except ... as, match captures, type parameters
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    if isinstance(node, ast.MatchClass):
+        return name in node.kwd_attrs
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        first = node.args[0]
+        return called in ("TypeVar", "NewType") and isinstance(first, ast.Name) and first.id == name
+    return False
 
 
 # -- rewriting ---------------------------------------------------------------------------
@@ -356,6 +556,8 @@ class _MoveTransformer(cst.CSTTransformer):
         self._added_modules: set[str] = set()
         self._continued: set[int] = set()
         """ids of expressions an attribute is read from (`x` in `x.y`)."""
+        self._not_uses: set[int] = set()
+        """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
         self._annotation_depth = 0
         self._all_depth = 0
         olds = "|".join(re.escape(old) for old, _ in table.pairs)
@@ -563,6 +765,11 @@ class _MoveTransformer(cst.CSTTransformer):
     # attribute chains: `app.services.s3_service.S3Service` after `import app.services.s3_service`
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._continued.add(id(node.value))
+        self._not_uses.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_uses.add(id(node.keyword))
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
@@ -636,6 +843,8 @@ class _MoveTransformer(cst.CSTTransformer):
         if original_node.value in self.plan.roots:
             self._name_uses[original_node.value] += 1
         new = self.plan.renames.get(id(original_node))
+        if new is None and id(original_node) not in self._not_uses:
+            new = self.plan.renamed_names.get(original_node.value)
         if new is None:
             return updated_node
         self.rewrites += 1

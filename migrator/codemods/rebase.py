@@ -30,6 +30,7 @@ from migrator.codemods.class_members import (
     inherited_members,
     member_names,
 )
+from migrator.codemods.import_edits import ImportsRemover, TopImportsAdder
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
@@ -196,7 +197,7 @@ class Rebase(Codemod[RebaseConfig]):
         if not rewrites:
             return module, 0
         # add first: a new import then inherits the gap of an old one removed above it
-        new = new.visit(AddImportsVisitor(context))
+        new = new.visit(TopImportsAdder(context))
         new_wrapper = MetadataWrapper(new, unsafe_skip_copy=True)
         context = CodemodContext(
             full_module_name=file.module,
@@ -204,7 +205,7 @@ class Rebase(Codemod[RebaseConfig]):
             wrapper=new_wrapper,
             scratch=context.scratch,
         )
-        new = keep_group_gaps(new, new_wrapper.visit(RemoveImportsVisitor(context)))
+        new = keep_group_gaps(new, new_wrapper.visit(ImportsRemover(context)))
         return new, rewrites
 
     def _member_owners(self, specs: list[BaseSpec]) -> dict[str, BaseSpec]:

@@ -1,11 +1,12 @@
 """Apply codemods to a target's Python files.
 
 Lists the files with git (tracked plus untracked, not ignored), skips files no codemod
-may apply to (a substring test on the raw text, before any parsing), parses the rest,
-applies the codemods in order (each sees the previous one's output), and writes only what
-changed, keeping encoding and newlines. Many candidate files go to a process pool in
-chunks; a few are done in-process. A file that does not parse fails the whole run before
-anything is written.
+may apply to (a substring test on the raw text, then the codemod's own finer test before
+the LibCST parse, such as a look at Python's `ast`), parses the rest, applies the
+codemods in order (each sees the previous one's output), and writes only what changed,
+keeping encoding and newlines. Many candidate files go to a process pool in chunks; a few
+are done in-process. A file that does not parse fails the whole run before anything is
+written.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import libcst as cst
 from migrator.codemods.base import Codemod, module_name_for
 from migrator.errors import CodemodParseError, StepFailed
 
-POOL_THRESHOLD = 48
+POOL_THRESHOLD = 16
 """Candidate files below which the pool's start-up costs more than it saves."""
 
 CHUNKS_PER_WORKER = 4
@@ -58,6 +59,8 @@ class _FileResult:
     """(line, message) when the file does not parse."""
     crash: str | None = None
     """A codemod raised: the error text (a bug in the codemod, reported with the file)."""
+    parsed: bool = True
+    """False when every codemod ruled the file out before a parse (`worth_parsing`)."""
 
 
 def list_python_files(root: Path) -> list[str]:
@@ -91,7 +94,7 @@ def run_codemods(
         if any(c.selects(path) and c.may_apply(text) for c in codemods):
             candidates.append((path, raw))
     results = _process(candidates, codemods, jobs)
-    report.files_parsed = len(candidates)
+    report.files_parsed = sum(r.parsed for r in results)
     failures = sorted((r for r in results if r.parse_error or r.crash), key=lambda r: r.path)
     if failures:
         first = failures[0]
@@ -157,6 +160,8 @@ def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _File
         if not codemod.may_apply(text):
             continue
         if module is None:
+            if not codemod.worth_parsing(text, file):
+                continue
             try:
                 module = cst.parse_module(raw)
             except cst.ParserSyntaxError as exc:
@@ -173,7 +178,9 @@ def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _File
             module = new
             text = None
             changed = True
-    if module is None or not changed:
+    if module is None:
+        return _FileResult(path, None, {}, parsed=False)
+    if not changed:
         return _FileResult(path, None, {})
     new_bytes = module.bytes
     if new_bytes == raw:

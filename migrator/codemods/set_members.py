@@ -27,6 +27,7 @@ from migrator.codemods.class_members import (
     member_names,
     resolve_base,
 )
+from migrator.codemods.import_edits import TopImportsAdder
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
@@ -192,7 +193,7 @@ class SetMembers(Codemod[SetMembersConfig]):
             return module, 0
         new_class = node.with_changes(body=node.body.with_changes(body=body))
         new = module.with_changes(body=[new_class if s is node else s for s in module.body])
-        return new.visit(AddImportsVisitor(context)), rewrites
+        return new.visit(TopImportsAdder(context)), rewrites
 
     def _inherited(self, module: cst.Module, node: cst.ClassDef, file: SourceFile) -> set[str]:
         names: set[str] = set()

@@ -19,7 +19,7 @@ import libcst as cst
 import pytest
 import yaml
 
-from migrator.codemods import REGISTRY, Codemod
+from migrator.codemods import REGISTRY, Codemod, move
 from migrator.codemods.runner import transform_files
 
 CASES = Path(__file__).parent / "cases"
@@ -67,6 +67,22 @@ def test_after_is_fixed_point(case: Path, tmp_path: Path) -> None:
     got, counts = _run(codemod, path, after)
     assert got == after
     assert counts == {}
+
+
+_RENAMING_CASES = [c for c in _case_dirs() if c.parent.name in ("move", "rename")]
+
+
+@pytest.mark.parametrize("case", _RENAMING_CASES, ids=_case_id)
+def test_same_result_without_the_syntactic_rename_check(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan that spares renamed imports the scope analysis decides as it would."""
+    codemod, path = _load(case, tmp_path)
+    before = (case / "before.py").read_bytes()
+    monkeypatch.setattr(move, "_unshadowed", lambda code, name, imports: False)
+    got, counts = _run(codemod, path, before)
+    assert got == (case / "after.py").read_bytes()
+    assert bool(counts) == (got != before)
 
 
 @pytest.mark.parametrize("case", _case_dirs(), ids=_case_id)

@@ -59,7 +59,8 @@ def test_rewrites_and_reports_per_file(tmp_path: Path) -> None:
     report = run_codemods(root, [_move(root)], jobs=1)
     assert report.changed == {"app/a.py": {"move": 1}}
     assert report.files_seen == 3
-    assert report.files_parsed == 2  # b.py never parsed: no substring of the moves in it
+    # b.py has no substring of the moves; c.py only a comment, ruled out on Python's ast
+    assert report.files_parsed == 1
     assert (root / "app/a.py").read_text() == "from common.storage.s3_service import S3Service\n"
     assert "app.services" in (root / ".venv/ignored.py").read_text()
 
@@ -157,7 +158,7 @@ def test_process_pool_gives_the_same_result(tmp_path: Path) -> None:
     serial = _repo(tmp_path / "serial", files)
     a = run_codemods(pooled, [_move(pooled)], jobs=2)
     b = run_codemods(serial, [_move(serial)], jobs=1)
-    assert a.changed == b.changed and len(a.changed) == len(files) // 3 + 0
+    assert a.changed == b.changed and len(a.changed) == len(range(0, len(files), 3))
     for rel in files:
         assert (pooled / rel).read_bytes() == (serial / rel).read_bytes()
 

@@ -1,0 +1,12 @@
+from app.container import ServiceContainer
+
+
+class Wiring:
+    ServiceContainer = ServiceContainer
+
+    def build(self):
+        return self.ServiceContainer()
+
+
+def build():
+    return ServiceContainer()

@@ -1,0 +1,4 @@
+from app.container import AppContainer
+
+names = [ServiceContainer for ServiceContainer in ("a", "b")]
+container = AppContainer()

@@ -1,0 +1,4 @@
+from app.container import ServiceContainer
+
+names = [ServiceContainer for ServiceContainer in ("a", "b")]
+container = ServiceContainer()

@@ -1,0 +1,4 @@
+from app.container import AppContainer
+
+container = AppContainer()
+del AppContainer

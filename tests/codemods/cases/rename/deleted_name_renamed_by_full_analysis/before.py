@@ -1,0 +1,4 @@
+from app.container import ServiceContainer
+
+container = ServiceContainer()
+del ServiceContainer
