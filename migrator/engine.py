@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from migrator import workspace
 from migrator.errors import (
@@ -30,6 +30,7 @@ from migrator.errors import (
     UsageError,
     VerificationFailed,
 )
+from migrator.paths import inside_target
 from migrator.plan import Plan, load_plan
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
@@ -150,22 +151,6 @@ class StatusReport:
 
 
 # -- preflight ----------------------------------------------------------------------------
-def check_path_inside(target: Path, rel: str) -> None:
-    """Refuse a plan path that is absolute, climbs with `..`, or resolves outside the target."""
-    pure = PurePosixPath(rel.replace("\\", "/"))
-    if not rel or pure.is_absolute() or rel.startswith("~") or (len(rel) > 1 and rel[1] == ":"):
-        raise PathEscapesTarget(f"path {rel!r} is absolute; plan paths are relative to the target")
-    if ".." in pure.parts:
-        raise PathEscapesTarget(f"path {rel!r} climbs out of the target with '..'")
-    if pure.parts and pure.parts[0] == ".git":
-        raise PathEscapesTarget(f"path {rel!r} is inside .git; plans may not write there")
-    root = target.resolve()
-    resolved = (root / pure).resolve()
-    if resolved != root and root not in resolved.parents:
-        raise PathEscapesTarget(
-            f"path {rel!r} resolves to {resolved} through a symlink, outside the target")
-
-
 def _step_label(index: int, step: StepModel) -> str:
     return f"step {index + 1} ({step.title()})"
 
@@ -208,7 +193,7 @@ def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = Fals
     for index, step in enumerate(plan.steps):
         for rel in step.declared_paths():
             try:
-                check_path_inside(repo.root, rel)
+                inside_target(repo.root, rel)
             except PathEscapesTarget as exc:
                 raise PathEscapesTarget(f"{_step_label(index, step)}: {exc.message}") from None
     for index, step in enumerate(plan.steps):

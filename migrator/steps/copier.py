@@ -32,9 +32,9 @@ from pydantic import Field, field_validator
 
 from migrator.errors import PreflightError, StepFailed
 from migrator.merge import MERGERS
+from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
-from migrator.steps.write import resolve_inside
 
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|gh:|gl:)", re.IGNORECASE)
 _CONFIG_FILES = ("copier.yml", "copier.yaml")
@@ -130,7 +130,7 @@ class CopierStep(StepModel):
     # -- preflight ------------------------------------------------------------------------
     def preflight(self, ctx: StepContext) -> None:
         for declared in self.declared_paths():
-            resolve_inside(ctx.root, declared, what="copier path")
+            inside_target(ctx.root, declared, what="copier path")
         source = locate_template(self.src, ctx.target)
         if source.is_url:
             self._preflight_url(source)

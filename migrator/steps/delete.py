@@ -19,9 +19,9 @@ from typing import ClassVar
 from pydantic import field_validator
 
 from migrator.errors import StepFailed
+from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
-from migrator.steps.write import resolve_inside
 from migrator.verify.references import Reference, find_references
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
@@ -84,10 +84,10 @@ class DeleteStep(StepModel):
 
     def preflight(self, ctx: StepContext) -> None:
         for path in self.paths:
-            resolve_inside(ctx.root, path, what="delete path")
+            inside_target(ctx.root, path, what="delete path")
 
     def apply(self, ctx: StepContext) -> StepOutcome:
-        present = [p for p in self.paths if resolve_inside(ctx.root, p, what="delete path").exists()]
+        present = [p for p in self.paths if inside_target(ctx.root, p, what="delete path").exists()]
         missing = [p for p in self.paths if p not in present]
         if missing and not self.missing_ok:
             raise StepFailed(

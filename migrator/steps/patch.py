@@ -24,9 +24,9 @@ from typing import ClassVar
 from pydantic import Field, PrivateAttr
 
 from migrator.errors import PreflightError, StepFailed
+from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
-from migrator.steps.write import resolve_inside
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _FAILED = re.compile(r"patch failed: (.+):(\d+)$", re.MULTILINE)
@@ -104,7 +104,7 @@ class PatchStep(StepModel):
 
     def preflight(self, ctx: StepContext) -> None:
         for patch in self.files_touched(ctx.plan_dir):
-            resolve_inside(ctx.root, patch.path, what=f"patch {self.file}: path")
+            inside_target(ctx.root, patch.path, what=f"patch {self.file}: path")
 
     def _git_apply(
         self, ctx: StepContext, *extra: str, env: dict[str, str] | None = None
@@ -131,7 +131,7 @@ class PatchStep(StepModel):
     def apply(self, ctx: StepContext) -> StepOutcome:
         files = self.files_touched(ctx.plan_dir)
         for patch in files:
-            resolve_inside(ctx.root, patch.path, what=f"patch {self.file}: path")
+            inside_target(ctx.root, patch.path, what=f"patch {self.file}: path")
         check = self._git_apply(ctx, "--check")
         if check.returncode == 0:
             done = self._git_apply(ctx)

@@ -9,34 +9,16 @@ undefined variable fails the step instead of rendering as an empty string.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ConfigDict, Field
 
-from migrator.errors import PathEscapesTarget, PreflightError, StepFailed
+from migrator.errors import PreflightError, StepFailed
+from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
-
-
-def resolve_inside(root: Path, relative: str, *, what: str) -> Path:
-    """`root / relative`, refusing absolute paths, `..` escapes and symlinks leaving root."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or Path(relative).is_absolute() or ".." in pure.parts:
-        raise PathEscapesTarget(
-            f"{what} {relative!r} is not inside the target",
-            "use a path relative to the target, without '..'",
-        )
-    path = root / relative
-    real_root = root.resolve()
-    if not path.resolve().is_relative_to(real_root):
-        raise PathEscapesTarget(
-            f"{what} {relative!r} leads outside the target through a symlink",
-            "remove the symlink or change the path",
-        )
-    return path
 
 
 @register_step
@@ -60,7 +42,7 @@ class WriteStep(StepModel):
         return [self.path]
 
     def preflight(self, ctx: StepContext) -> None:
-        resolve_inside(ctx.root, self.path, what="write path")
+        inside_target(ctx.root, self.path, what="write path")
         if not (ctx.plan_dir / self.source).is_file():
             raise PreflightError(
                 f"write {self.path}: file {self.source!r} not found beside the plan ({ctx.plan_dir})"
@@ -84,7 +66,7 @@ class WriteStep(StepModel):
             ) from None
 
     def apply(self, ctx: StepContext) -> StepOutcome:
-        target = resolve_inside(ctx.root, self.path, what="write path")
+        target = inside_target(ctx.root, self.path, what="write path")
         data = self.content(ctx)
         existed = target.exists()
         if existed and target.is_dir():
