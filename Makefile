@@ -5,7 +5,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FIXTURE := fixtures/electronics-inventory
 
-.PHONY: venv demo test test-tool test-template test-fixture lint clean
+# The IoT Support fixture targets Python 3.13 (it uses queue.ShutDown) while the tool
+# stays on 3.11, so it has a virtual environment of its own. PYTHON313 is the first of
+# `python3.13` on PATH and pyenv's 3.13 builds that really runs 3.13 (a pyenv shim
+# without an active 3.13 fails the check and is skipped).
+FIXTURE_IOT := fixtures/iot-support/backend
+IOT_VENV := $(FIXTURE_IOT)/.venv
+IOT_STAMP := $(IOT_VENV)/.installed
+PYTHON313 ?= $(firstword $(foreach candidate,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),$(shell $(candidate) -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1 && echo $(candidate))))
+
+.PHONY: venv venv-iot demo test test-tool test-template test-fixture test-fixture-iot lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +24,21 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+$(IOT_STAMP): $(FIXTURE_IOT)/pyproject.toml
+	@test -n "$(PYTHON313)" || { echo "error: Python 3.13 not found (install it, e.g. pyenv install 3.13, or pass PYTHON313=/path/to/python3.13)"; exit 2; }
+	$(PYTHON313) -m venv $(IOT_VENV)
+	$(IOT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(IOT_VENV)/bin/python $(FIXTURE_IOT)/scripts/poetry_requirements.py dev > $(IOT_VENV)/requirements.txt
+	$(IOT_VENV)/bin/python -m pip install -q -r $(IOT_VENV)/requirements.txt
+	touch $(IOT_STAMP)
+
+venv-iot: $(IOT_STAMP)
+
 demo: $(STAMP)
 	$(VENV)/bin/migrate demo $(DEMO_ARGS)
 
 # pytest exits 5 when it collected nothing; make treats that as a failure.
-test: test-tool test-template test-fixture
+test: test-tool test-template test-fixture test-fixture-iot
 
 # Two workers, one test file each at a time (end-to-end modules share an expensive apply).
 test-tool: $(STAMP)
@@ -31,5 +50,11 @@ test-template: $(STAMP)
 test-fixture: $(STAMP)
 	cd $(FIXTURE) && ../../$(PY) -m pytest -q
 
+# The IoT fixture's own suite (PostgreSQL group included), then its ruff and mypy.
+test-fixture-iot: $(IOT_STAMP)
+	cd $(FIXTURE_IOT) && .venv/bin/python -m pytest -q
+	cd $(FIXTURE_IOT) && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+	cd $(FIXTURE_IOT) && .venv/bin/mypy .
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(IOT_VENV) build *.egg-info .pytest_cache
