@@ -126,6 +126,7 @@ class LifecycleCoordinator(LifecycleCoordinatorProtocol):
             if self._started:
                 return
             self._started = True
+        logger.info("Startup announced")
         self._notify(LifecycleEvent.STARTUP)
 
     def shutdown(self) -> None:
