@@ -4,7 +4,8 @@ The signing keys come from ``OIDC_JWKS_URL`` or, when that is unset, from the
 ``jwks_uri`` of the issuer's discovery document
 (``<OIDC_ISSUER_URL>/.well-known/openid-configuration``). Keys are cached and
 re-fetched when a token names a key id the cache does not know (key rotation),
-at most once per ``key_refresh_cooldown`` seconds.
+at most once per ``key_refresh_cooldown`` seconds. Tests that stand in for the
+issuer's keys patch ``common.auth.oidc.PyJWKClient``.
 """
 
 import logging
@@ -13,6 +14,7 @@ from typing import Any
 
 import jwt
 import requests
+from jwt import PyJWKClient
 
 from common.core.settings import CommonSettings, adapt_settings
 
@@ -67,7 +69,7 @@ class TokenValidator:
         self.http_timeout = http_timeout
         # Minimum seconds between refetches for unknown key ids (bounds abuse with random kids).
         self.key_refresh_cooldown = key_refresh_cooldown
-        self._jwk_client: jwt.PyJWKClient | None = None
+        self._jwk_client: PyJWKClient | None = None
         self._lock = threading.Lock()
 
     @property
@@ -98,10 +100,10 @@ class TokenValidator:
             raise AuthenticationError(str(error)) from error
         return claims
 
-    def _jwks_client(self) -> jwt.PyJWKClient:
+    def _jwks_client(self) -> PyJWKClient:
         with self._lock:
             if self._jwk_client is None:
-                self._jwk_client = jwt.PyJWKClient(
+                self._jwk_client = PyJWKClient(
                     self._jwks_url(),
                     cache_keys=True,
                     timeout=self.http_timeout,

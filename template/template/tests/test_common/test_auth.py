@@ -231,3 +231,16 @@ def test_oidc_client_login_flow_and_refresh(oidc_settings: Any, issuer: LocalIss
     assert validator.validate(refreshed.access_token)["sub"] == "logged-in"
     with pytest.raises(AuthenticationError):
         client.refresh_access_token("unknown")
+
+
+def test_the_key_client_is_patchable_by_dotted_name(
+    oidc_settings: Any, issuer: LocalIssuer
+) -> None:
+    """Apps' tests stand in for the issuer's keys with patch("common.auth.oidc.PyJWKClient")."""
+    from unittest.mock import patch
+
+    with patch("common.auth.oidc.PyJWKClient") as key_client:
+        key_client.return_value.get_signing_key_from_jwt.side_effect = AuthenticationError("x")
+        with pytest.raises(AuthenticationError):
+            TokenValidator(oidc_settings()).validate(issuer.token())
+    key_client.assert_called_once()
