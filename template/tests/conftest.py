@@ -20,7 +20,7 @@ from rendering import ALL_FEATURES, render
 from sse_gateway import FakeGateway
 
 # Files copied into rendered projects, not tests of this session.
-collect_ignore = ["seed_shapes"]
+collect_ignore = ["seed_shapes", "app_shapes"]
 
 _render_root = Path(tempfile.mkdtemp(prefix="template-tests-"))
 FULL_PROJECT = render(_render_root / "full", ALL_FEATURES)

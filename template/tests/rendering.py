@@ -32,14 +32,19 @@ FEATURE_FILES: Mapping[str, frozenset[str]] = {
     "use_oidc": frozenset(
         {
             "common/auth/__init__.py",
+            "common/auth/client.py",
+            "common/auth/context.py",
             "common/auth/decorators.py",
+            "common/auth/guard.py",
             "common/auth/oidc.py",
+            "common/auth/testing.py",
             "tests/test_common/test_auth.py",
         }
     ),
     "use_s3": frozenset(
         {
             "common/storage/__init__.py",
+            "common/storage/cas.py",
             "common/storage/s3_service.py",
             "tests/test_common/test_storage.py",
         }
@@ -72,6 +77,8 @@ ALWAYS_PRESENT = frozenset(
         "common/core/app.py",
         "common/core/container.py",
         "common/core/errors.py",
+        "common/core/lifecycle.py",
+        "common/core/public.py",
         "common/core/runner.py",
         "common/core/settings.py",
         "common/core/shutdown.py",
@@ -124,12 +131,13 @@ def render(
     flags: Mapping[str, bool],
     project_name: str = "demo-service",
     template: Path = TEMPLATE_ROOT,
+    answers: Mapping[str, str] | None = None,
 ) -> Path:
-    """Render ``template`` with ``flags`` into ``destination`` (a new folder)."""
+    """Render ``template`` with ``flags`` (and other ``answers``) into ``destination``."""
     run_copy(
         str(template),
         destination,
-        data={"project_name": project_name, **flags},
+        data={"project_name": project_name, **flags, **(answers or {})},
         defaults=True,
         unsafe=True,
         quiet=True,

@@ -35,7 +35,32 @@ MOVED_NAMES = {
         "datetime",
     ],
     "common.core.shutdown": ["LifetimeEvent", "ShutdownCoordinatorProtocol", "ShutdownCoordinator"],
-    "common.health.routes": ["health_bp", "check_db_connection", "get_pending_migrations"],
+    # The IoT backend's names (app.utils.lifecycle_coordinator) move here unchanged.
+    "common.core.lifecycle": [
+        "LifecycleEvent",
+        "LifecycleCoordinatorProtocol",
+        "LifecycleCoordinator",
+    ],
+    "common.core.errors": [
+        "handle_api_errors",
+        "error_response",
+        "correlation_id",
+        "register_error_mapping",
+        "ErrorMapping",
+    ],
+    "common.core.public": ["public"],
+    "common.auth.decorators": ["public", "allow_roles", "require_auth", "current_auth"],
+    "common.auth.guard": ["protect_blueprint", "extract_token", "authenticate_request"],
+    "common.auth.client": ["OidcClient", "TokenSet"],
+    "common.auth.oidc": ["TokenValidator", "AuthenticationError"],
+    "common.auth.context": ["AuthContext"],
+    "common.storage.cas": ["ContentAddressedStorage", "StoredContent"],
+    "common.health.routes": [
+        "health_bp",
+        "check_db_connection",
+        "get_pending_migrations",
+        "register_health_check",
+    ],
     "common.metrics.routes": ["metrics_bp"],
     "common.metrics.service": ["MetricsService", "MetricsServiceProtocol"],
     "common.core.app": [
@@ -47,7 +72,7 @@ MOVED_NAMES = {
     "common.core.runner": ["run_app"],
     "common.core.spectree": ["configure_spectree"],
     "common.core.container": ["CommonContainer"],
-    "common.core.settings": ["CommonSettings"],
+    "common.core.settings": ["CommonSettings", "adapt_settings"],
 }
 
 # (callable, parameter names in order, defaults that the contract fixes)
@@ -137,9 +162,21 @@ SIGNATURES: list[tuple[str, list[str], dict[str, Any]]] = [
         {},
     ),
     (
+        "common.core.lifecycle:LifecycleCoordinator.register_lifecycle_notification",
+        ["self", "callback"],
+        {},
+    ),
+    ("common.core.lifecycle:LifecycleCoordinator.fire_startup", ["self"], {}),
+    ("common.core.lifecycle:LifecycleCoordinator.shutdown", ["self"], {}),
+    (
+        "common.core.lifecycle:LifecycleCoordinator.initialize",
+        ["self", "exit_on_signal"],
+        {"exit_on_signal": True},
+    ),
+    (
         "common.metrics.service:MetricsService",
         ["settings", "shutdown_coordinator"],
-        {},
+        {"settings": None, "shutdown_coordinator": None},
     ),
     (
         "common.metrics.service:MetricsService.register_for_polling",
@@ -148,14 +185,39 @@ SIGNATURES: list[tuple[str, list[str], dict[str, Any]]] = [
     ),
     (
         "common.metrics.service:MetricsService.start_background_updater",
-        ["self", "interval_seconds"],
-        {"interval_seconds": None},
+        ["self", "interval_seconds", "initial_delay_seconds"],
+        {"interval_seconds": None, "initial_delay_seconds": None},
     ),
     ("common.metrics.service:MetricsService.update_metrics", ["self"], {}),
     ("common.metrics.service:MetricsService.shutdown", ["self"], {}),
-    ("common.core.app:configure_database", ["app", "settings"], {}),
+    ("common.core.app:configure_database", ["app", "settings", "engine"], {"engine": None}),
     ("common.core.app:configure_error_handlers", ["app"], {}),
-    ("common.core.runner:run_app", ["create_app"], {}),
+    (
+        "common.core.runner:run_app",
+        ["create_app", "host", "port", "threads", "middleware", "development", "exit_on_signal"],
+        {
+            "host": None,
+            "port": None,
+            "threads": None,
+            "middleware": (),
+            "development": None,
+            "exit_on_signal": True,
+        },
+    ),
+    ("common.core.errors:handle_api_errors", ["view"], {}),
+    (
+        "common.core.errors:error_response",
+        ["message", "status", "details", "code"],
+        {"details": None, "code": None},
+    ),
+    ("common.health.routes:register_health_check", ["app", "name", "check"], {}),
+    ("common.core.settings:adapt_settings", ["settings", "aliases"], {"aliases": None}),
+    ("common.storage.cas:ContentAddressedStorage", ["s3_service"], {}),
+    (
+        "common.storage.cas:ContentAddressedStorage.upload_cas",
+        ["self", "content", "content_type"],
+        {"content_type": None},
+    ),
     ("common.core.spectree:configure_spectree", ["app", "title", "version"], {}),
 ]
 
@@ -191,10 +253,14 @@ def test_container_providers() -> None:
     from dependency_injector import providers
 
     from common.core.container import CommonContainer
-    from common.core.settings import CommonSettings
+    from common.core.settings import adapt_settings
 
+    # Any settings object: the infrastructure reads it through common_settings.
     assert isinstance(CommonContainer.config, providers.Dependency)
-    assert CommonContainer.config.instance_of is CommonSettings
+    assert CommonContainer.config.instance_of is object
+    assert isinstance(CommonContainer.common_settings, providers.Callable)
+    assert CommonContainer.common_settings.provides is adapt_settings
+    assert CommonContainer.lifecycle_coordinator is CommonContainer.shutdown_coordinator
     assert isinstance(CommonContainer.session_maker, providers.Dependency)
     assert isinstance(CommonContainer.db_session, providers.ContextLocalSingleton)
     for name in ("shutdown_coordinator", "metrics_service", "connection_manager", "task_service"):

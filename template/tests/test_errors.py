@@ -74,19 +74,22 @@ def test_integrity_error_class_is_handled_directly(app: Any) -> None:
 def test_unknown_route_is_404(failing_client: FlaskClient) -> None:
     response = failing_client.get("/api/nothing-here")
     assert response.status_code == 404
-    assert response.get_json() == {"error": "Resource not found"}
+    assert response.get_json()["error"] == "Resource not found"
 
 
 def test_wrong_method_is_405(failing_client: FlaskClient) -> None:
     response = failing_client.delete("/health/healthz")
     assert response.status_code == 405
-    assert response.get_json() == {"error": "Method not allowed"}
+    assert response.get_json()["error"] == "Method not allowed"
 
 
 def test_unexpected_exception_is_500(failing_client: FlaskClient) -> None:
     response = failing_client.get("/api/crash")
     assert response.status_code == 500
-    assert response.get_json() == {"error": "Internal server error"}
+    body = response.get_json()
+    assert body["error"] == "Internal server error"
+    assert set(body) == {"error", "correlationId"}
+    assert response.headers["X-Correlation-ID"] == body["correlationId"]
 
 
 def test_s3_object_not_found_is_404(failing_client: FlaskClient) -> None:

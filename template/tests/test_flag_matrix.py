@@ -8,6 +8,7 @@ and mypy over the two extremes (every feature off, every feature on).
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from imports import undeclared
 from rendering import (
     ALL_COMBINATIONS,
     ALL_FEATURES,
@@ -44,7 +46,22 @@ FLAG_SETTINGS = {
         "DB_POOL_TIMEOUT",
         "DRAIN_AUTH_KEY",
     },
-    "use_oidc": {"OIDC_ISSUER_URL", "OIDC_AUDIENCE", "OIDC_JWKS_URL", "OIDC_LEEWAY_SECONDS"},
+    "use_oidc": {
+        "OIDC_ENABLED",
+        "OIDC_ISSUER_URL",
+        "OIDC_AUDIENCE",
+        "OIDC_JWKS_URL",
+        "OIDC_CLOCK_SKEW_SECONDS",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "OIDC_SCOPES",
+        "OIDC_TOKEN_URL",
+        "OIDC_TOKEN_SOURCES",
+        "OIDC_COOKIE_NAME",
+        "OIDC_REFRESH_COOKIE_NAME",
+        "OIDC_COOKIE_SECURE",
+        "OIDC_COOKIE_SAMESITE",
+    },
     "use_s3": {
         "S3_ENDPOINT_URL",
         "S3_ACCESS_KEY_ID",
@@ -65,17 +82,25 @@ BASE_SETTINGS = {
     "CORS_ORIGINS",
     "GRACEFUL_SHUTDOWN_TIMEOUT",
     "METRICS_UPDATE_INTERVAL",
+    "METRICS_INITIAL_DELAY_SECONDS",
     "TASK_MAX_WORKERS",
     "TASK_TIMEOUT_SECONDS",
     "TASK_CLEANUP_INTERVAL_SECONDS",
 }
 FLAG_PROVIDERS = {
     "use_database": {"session_maker", "db_session"},
-    "use_oidc": {"token_validator"},
+    "use_oidc": {"token_validator", "oidc_client"},
     "use_s3": {"s3_service"},
     "use_sse": {"connection_manager"},
 }
-BASE_PROVIDERS = {"config", "shutdown_coordinator", "metrics_service", "task_service"}
+BASE_PROVIDERS = {
+    "config",
+    "common_settings",
+    "shutdown_coordinator",
+    "lifecycle_coordinator",
+    "metrics_service",
+    "task_service",
+}
 
 
 @dataclass
@@ -222,6 +247,13 @@ def test_dependencies_follow_the_flags(matrix: Matrix, name: str) -> None:
     assert ('"requests>' in pyproject) is needs_requests
 
 
+@pytest.mark.parametrize("name", COMBINATION_IDS)
+def test_every_imported_package_is_declared(matrix: Matrix, name: str) -> None:
+    """app/, common/, alembic/ and run.py import only declared runtime dependencies; tests/
+    and TYPE_CHECKING blocks may also use the dev extra."""
+    assert undeclared(matrix.checked[name].project) == []
+
+
 def test_ruff_is_clean_on_every_combination(matrix: Matrix) -> None:
     assert matrix.ruff.returncode == 0, matrix.ruff.stdout + matrix.ruff.stderr
 
@@ -234,3 +266,106 @@ def test_ruff_format_is_clean_on_every_combination(matrix: Matrix) -> None:
 def test_mypy_is_clean(matrix: Matrix, extreme: str) -> None:
     completed = matrix.mypy[extreme]
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+# -- A real application's shape on the generated tests --------------------------------------
+APP_SHAPES = Path(__file__).with_name("app_shapes")
+SPLIT_SETTINGS_ANSWERS = {
+    "container_module": "app.services.container",
+    "migration_tests_database": "postgresql",
+}
+
+
+@dataclass
+class ShapedProject:
+    project: Path
+    tests: subprocess.CompletedProcess[str]
+    postgres_tests: subprocess.CompletedProcess[str]
+    ruff: subprocess.CompletedProcess[str]
+    mypy: subprocess.CompletedProcess[str]
+
+
+def run_in(project: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *argv],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+@pytest.fixture(scope="session")
+def split_settings_app(render_root: Path) -> ShapedProject:
+    """Database and OIDC on, the container in app/services/, migration tests on PostgreSQL,
+    and app files (``app_shapes/split_settings``) shaped like the customers' real apps."""
+    project = render(
+        render_root / "split-settings",
+        {**NO_FEATURES, "use_database": True, "use_oidc": True},
+        answers=SPLIT_SETTINGS_ANSWERS,
+    )
+    shutil.copytree(APP_SHAPES / "split_settings", project, dirs_exist_ok=True)
+    (project / "README.md").unlink()
+    ini = project / "alembic.ini"
+    ini.write_text(
+        ini.read_text().replace(
+            "# models_metadata = app.extensions:db.metadata",
+            "models_metadata = app.extensions:db.metadata",
+        )
+    )
+    pytest_args = ["-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "tests", "-m"]
+    return ShapedProject(
+        project,
+        run_in(project, *pytest_args, "not postgres"),
+        run_in(project, *pytest_args, "postgres"),
+        run_in(project, "-m", "ruff", "check", "--no-cache", "."),
+        run_in(project, "-m", "mypy", "--cache-dir", str(render_root / ".mypy_cache"), "."),
+    )
+
+
+def test_container_module_places_the_starting_container(render_root: Path) -> None:
+    project = render(
+        render_root / "container-module",
+        NO_FEATURES,
+        answers={"container_module": "app.services.container"},
+    )
+    files = rendered_files(project)
+    assert "app/services/container.py" in files and "app/container.py" not in files
+    assert (
+        "from app.services.container import AppContainer"
+        in (project / "app/__init__.py").read_text()
+    )
+    assert "    app/services/container.py\n" in (project / "scripts/copier-update.sh").read_text()
+
+
+def test_generated_tests_hold_on_a_real_app_shape(split_settings_app: ShapedProject) -> None:
+    """Split settings, Flask-SQLAlchemy metadata, an emptied Prometheus registry: all pass."""
+    tests = split_settings_app.tests
+    assert tests.returncode == 0, tests.stdout[-6000:] + tests.stderr[-2000:]
+    for test in (
+        "tests/test_common/test_metrics.py::test_metrics_endpoint_serves_prometheus_text",
+        "tests/test_common/test_database.py::test_models_metadata_is_found",
+        "tests/test_app.py::test_flask_sqlalchemy_metadata_is_what_alembic_reads",
+        "tests/test_app.py::test_guard_with_oidc_on",
+    ):
+        assert f"PASSED {test}" in tests.stdout, test
+    assert "test_project_has_no_pending_migrations_on_a_fresh_schema" not in tests.stdout
+
+
+def test_postgresql_only_revisions_run_in_the_postgres_group(
+    split_settings_app: ShapedProject,
+) -> None:
+    tests = split_settings_app.postgres_tests
+    assert tests.returncode == 0, tests.stdout[-6000:] + tests.stderr[-2000:]
+    for test in (
+        "tests/test_common/test_database.py::test_project_has_no_pending_migrations_on_a_fresh_schema",
+        "tests/test_common/test_health.py::test_readyz_reports_database_and_migrations",
+    ):
+        assert f"PASSED {test}" in tests.stdout, test
+
+
+def test_real_app_shape_is_lint_and_type_clean(split_settings_app: ShapedProject) -> None:
+    assert split_settings_app.ruff.returncode == 0, split_settings_app.ruff.stdout
+    assert split_settings_app.mypy.returncode == 0, split_settings_app.mypy.stdout

@@ -19,6 +19,7 @@ from common.core.shutdown import LifetimeEvent, ShutdownCoordinator, ShutdownCoo
 def test_coordinator_implements_the_protocol() -> None:
     assert isinstance(ShutdownCoordinator(graceful_shutdown_timeout=1), ShutdownCoordinatorProtocol)
     assert [event.value for event in LifetimeEvent] == [
+        "startup",
         "prepare_shutdown",
         "shutdown",
         "after_shutdown",
@@ -124,8 +125,8 @@ class Server:
                 time.sleep(0.1)
         raise AssertionError("server did not come up")
 
-    def terminate_and_wait(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
+    def terminate_and_wait(self, signum: signal.Signals = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
         return self.process.wait(timeout=20)
 
     def output(self) -> str:
@@ -153,6 +154,14 @@ def test_sigterm_shuts_down_gracefully_and_exits_zero(server: Server) -> None:
     assert server.terminate_and_wait() == 0
     output = server.output()
     assert "SIGTERM received" in output
+    assert "Graceful shutdown finished" in output
+
+
+def test_sigint_shuts_down_gracefully_too(server: Server) -> None:
+    assert server.terminate_and_wait(signal.SIGINT) == 0
+    output = server.output()
+    assert "Startup announced" in output
+    assert "SIGINT received" in output
     assert "Graceful shutdown finished" in output
 
 

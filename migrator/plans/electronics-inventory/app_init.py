@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, skip_background_services: bool 
 
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
-    app.register_blueprint(sse_bp, url_prefix="/api/sse")
+    app.register_blueprint(sse_bp)
     app.register_blueprint(api_bp)
     configure_error_handlers(app)
     configure_spectree(app, title="Electronics Inventory API", version=settings.FRONTEND_VERSION)

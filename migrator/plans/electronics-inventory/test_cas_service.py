@@ -53,3 +53,11 @@ def test_identical_content_is_not_uploaded_again(cas, container, monkeypatch):
     CASService(s3).upload_cas(DATASHEET)
 
     assert uploads == []
+
+
+def test_store_reports_whether_the_content_was_there(cas):
+    first = cas.store(DATASHEET + b" rev C", "application/pdf")
+    second = cas.store(DATASHEET + b" rev C", "application/pdf")
+
+    assert (first.key, first.deduplicated) == (second.key, False)
+    assert second.deduplicated

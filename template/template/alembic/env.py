@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from common.core.settings import CommonSettings
-from common.database.migrations import DEFAULT_MODELS_MODULE, load_target_metadata
+from common.database.migrations import configured_target_metadata
 from common.database.session import build_engine
 
 config = context.config
@@ -19,9 +19,7 @@ config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = load_target_metadata(
-    config.get_main_option("models_module") or DEFAULT_MODELS_MODULE
-)
+target_metadata = configured_target_metadata(config)
 
 
 def _settings() -> CommonSettings:

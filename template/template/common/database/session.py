@@ -12,27 +12,29 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from common.core.settings import CommonSettings
+from common.core.settings import adapt_settings
 
 
-def engine_options(settings: CommonSettings) -> dict[str, Any]:
-    """Keyword arguments for ``create_engine`` derived from the settings."""
-    options: dict[str, Any] = {"echo": settings.SQLALCHEMY_ECHO}
-    custom_pool = "poolclass" in settings.SQLALCHEMY_ENGINE_OPTIONS
-    if make_url(settings.DATABASE_URL).get_backend_name() != "sqlite" and not custom_pool:
+def engine_options(settings: object) -> dict[str, Any]:
+    """Keyword arguments for ``create_engine`` derived from the settings (of any design)."""
+    common = adapt_settings(settings)
+    options: dict[str, Any] = {"echo": common.SQLALCHEMY_ECHO}
+    custom_pool = "poolclass" in common.SQLALCHEMY_ENGINE_OPTIONS
+    if make_url(common.DATABASE_URL).get_backend_name() != "sqlite" and not custom_pool:
         options.update(
-            pool_size=settings.DB_POOL_SIZE,
-            max_overflow=settings.DB_POOL_MAX_OVERFLOW,
-            pool_timeout=settings.DB_POOL_TIMEOUT,
+            pool_size=common.DB_POOL_SIZE,
+            max_overflow=common.DB_POOL_MAX_OVERFLOW,
+            pool_timeout=common.DB_POOL_TIMEOUT,
             pool_pre_ping=True,
         )
-    options.update(settings.SQLALCHEMY_ENGINE_OPTIONS)
+    options.update(common.SQLALCHEMY_ENGINE_OPTIONS)
     return options
 
 
-def build_engine(settings: CommonSettings) -> Engine:
+def build_engine(settings: object) -> Engine:
     """The engine for ``DATABASE_URL``."""
-    engine = create_engine(settings.DATABASE_URL, **engine_options(settings))
+    common = adapt_settings(settings)
+    engine = create_engine(common.DATABASE_URL, **engine_options(common))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -1,8 +1,12 @@
 """``POST /api/sse/callback``: the SSE Gateway reports connects and disconnects here.
 
-Register with ``app.register_blueprint(sse_bp, url_prefix="/api/sse")``. The
-gateway passes ``SSE_CALLBACK_SECRET`` as the ``secret`` query parameter; with
-no (or an empty) secret configured every caller is accepted (development).
+The blueprint's URL prefix is a parameter of its registration:
+``app.register_blueprint(sse_bp)`` serves ``/api/sse/callback``, and
+``app.register_blueprint(sse_bp, url_prefix="/events")`` serves
+``/events/callback``. The gateway passes ``SSE_CALLBACK_SECRET`` as the ``secret``
+query parameter; with no (or an empty) secret configured every caller is
+accepted (development). The route is public to authentication guards: the
+secret is its check.
 """
 
 import hmac
@@ -14,7 +18,8 @@ from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
 
 from common.core.app import current_container
-from common.core.errors import validation_details
+from common.core.errors import error_response, validation_details
+from common.core.public import public
 from common.sse.connection_manager import (
     SSEGatewayConnectCallback,
     SSEGatewayDisconnectCallback,
@@ -23,21 +28,24 @@ from common.sse.connection_manager import (
 
 logger = logging.getLogger(__name__)
 
-sse_bp = Blueprint("sse", __name__)
+DEFAULT_URL_PREFIX = "/api/sse"
+
+sse_bp = Blueprint("sse", __name__, url_prefix=DEFAULT_URL_PREFIX)
 
 
 @sse_bp.route("/callback", methods=["POST"])
+@public
 def gateway_callback() -> ResponseReturnValue:
     """Apply one connect or disconnect notification from the gateway."""
     container = current_container()
-    expected_secret = container.config().SSE_CALLBACK_SECRET
+    expected_secret = container.common_settings().SSE_CALLBACK_SECRET
     if expected_secret:
         given_secret = request.args.get("secret", "")
         if not hmac.compare_digest(given_secret.encode(), expected_secret.encode()):
             logger.warning(
                 "SSE callback with a wrong secret", extra={"remote": request.remote_addr}
             )
-            return jsonify({"error": "Invalid callback secret"}), 401
+            return error_response("Invalid callback secret", 401)
 
     payload: Any = request.get_json(silent=True)
     action = payload.get("action") if isinstance(payload, dict) else None
@@ -47,14 +55,13 @@ def gateway_callback() -> ResponseReturnValue:
             connect = SSEGatewayConnectCallback.model_validate(payload)
             request_id = request_id_from_url(connect.request.url)
             if request_id is None:
-                return jsonify({"error": "Stream URL has no request_id"}), 400
+                return error_response("Stream URL has no request_id", 400)
             connection_manager.on_connect(request_id, connect.token, connect.request.url)
         elif action == "disconnect":
             disconnect = SSEGatewayDisconnectCallback.model_validate(payload)
             connection_manager.on_disconnect(disconnect.token)
         else:
-            return jsonify({"error": "Unknown or missing action"}), 400
+            return error_response("Unknown or missing action", 400)
     except ValidationError as error:
-        body = {"error": "Invalid callback payload", "details": validation_details(error)}
-        return jsonify(body), 400
+        return error_response("Invalid callback payload", 400, validation_details(error))
     return jsonify({}), 200

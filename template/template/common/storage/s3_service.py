@@ -2,6 +2,7 @@
 
 Every failure surfaces as :class:`S3ServiceError`; a key that does not exist is
 the narrower :class:`S3ObjectNotFoundError`, which the error handlers map to 404.
+Content-addressed keys (``cas/<sha256>``) live in :mod:`common.storage.cas`.
 """
 
 import logging
@@ -12,7 +13,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.core.settings import CommonSettings
+from common.core.settings import CommonSettings, adapt_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -41,8 +42,8 @@ def _is_not_found(error: ClientError) -> bool:
 class S3Service:
     """Operations on the bucket named by ``S3_BUCKET_NAME``."""
 
-    def __init__(self, settings: CommonSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: object) -> None:
+        self.settings: CommonSettings = adapt_settings(settings)
         self._s3_client: S3Client | None = None
 
     @property

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from prometheus_client import Counter, Gauge, Histogram
 from pydantic import BaseModel, Field
 
-from common.core.shutdown import LifetimeEvent, ShutdownCoordinatorProtocol
+from common.core.lifecycle import LifecycleCoordinatorProtocol, LifecycleEvent
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class TaskService:
 
     def __init__(
         self,
-        shutdown_coordinator: ShutdownCoordinatorProtocol,
+        shutdown_coordinator: LifecycleCoordinatorProtocol,
         connection_manager: TaskEventSender | None,
         max_workers: int = 4,
         task_timeout: int = 300,
@@ -225,7 +225,7 @@ class TaskService:
         self._shutdown_event = threading.Event()
         self._cleanup_thread: threading.Thread | None = None
 
-        shutdown_coordinator.register_lifetime_notification(self._on_lifetime_event)
+        shutdown_coordinator.register_lifecycle_notification(self._on_lifetime_event)
         shutdown_coordinator.register_shutdown_waiter("TaskService", self._wait_for_tasks)
 
     def startup(self) -> None:
@@ -404,8 +404,8 @@ class TaskService:
                 task_id, TaskStatus.FAILED, error=f"Task timed out after {self.task_timeout}s"
             )
 
-    def _on_lifetime_event(self, event: LifetimeEvent) -> None:
-        if event is LifetimeEvent.AFTER_SHUTDOWN:
+    def _on_lifetime_event(self, event: LifecycleEvent) -> None:
+        if event is LifecycleEvent.AFTER_SHUTDOWN:
             self.shutdown()
 
     def _wait_for_tasks(self, timeout: float) -> bool:

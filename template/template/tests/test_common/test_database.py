@@ -1,18 +1,25 @@
-"""Database wiring: per-request sessions and the Alembic migration state."""
+"""Database wiring: per-request sessions, the Alembic migration state, the models' metadata."""
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import Engine, MetaData, create_engine, text
 from sqlalchemy.pool import StaticPool
 
 from common.core.app import App
 from common.core.container import CommonContainer
 from common.core.settings import CommonSettings
-from common.database.migrations import alembic_config, load_target_metadata, pending_migrations
+from common.database.migrations import (
+    alembic_config,
+    configured_target_metadata,
+    load_target_metadata,
+    pending_migrations,
+)
 from common.database.session import build_engine
 
 REVISION = '''"""create widget"""
@@ -89,19 +96,58 @@ def test_pending_migrations_until_upgraded(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_project_has_no_pending_migrations_on_a_fresh_schema() -> None:
-    engine = create_engine("sqlite://")
-    with engine.connect() as connection:
+def test_project_has_no_pending_migrations_on_a_fresh_schema(migration_engine: Engine) -> None:
+    """The project's own revisions, on the kind of database they are written for."""
+    with migration_engine.begin() as connection:
         config = alembic_config()
         config.attributes["configure_logger"] = False
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         assert pending_migrations(connection, config) == []
-    engine.dispose()
 
 
 def test_models_metadata_is_found() -> None:
-    assert isinstance(load_target_metadata(), MetaData)
+    """The metadata alembic.ini points at (models_module, models_metadata) exists."""
+    assert isinstance(configured_target_metadata(), MetaData)
+
+
+@pytest.fixture
+def models_module() -> Iterator[Callable[..., str]]:
+    """Register a throwaway models module with the given attributes; yields a factory."""
+    names: list[str] = []
+
+    def make(**attributes: object) -> str:
+        name = f"common_test_models_{len(names)}"
+        module = ModuleType(name)
+        vars(module).update(attributes)
+        sys.modules[name] = module
+        names.append(name)
+        return name
+
+    yield make
+    for name in names:
+        sys.modules.pop(name, None)
+
+
+def test_metadata_of_a_declarative_base_or_a_flask_sqlalchemy_db(
+    models_module: Callable[..., str],
+) -> None:
+    declarative, flask_sqlalchemy, plain = MetaData(), MetaData(), MetaData()
+    base = models_module(Base=SimpleNamespace(metadata=declarative))
+    db = models_module(db=SimpleNamespace(metadata=flask_sqlalchemy))
+    bare = models_module(metadata=plain)
+    assert load_target_metadata(base) is declarative
+    assert load_target_metadata(db) is flask_sqlalchemy
+    assert load_target_metadata(bare) is plain
+
+
+def test_metadata_named_by_location(models_module: Callable[..., str]) -> None:
+    metadata = MetaData()
+    models = models_module()
+    extensions = models_module(db=SimpleNamespace(metadata=metadata))
+    assert load_target_metadata(models, f"{extensions}:db.metadata") is metadata
+    with pytest.raises(LookupError, match="No SQLAlchemy MetaData"):
+        load_target_metadata(models)
 
 
 def test_sqlite_connections_enforce_foreign_keys(
@@ -110,4 +156,17 @@ def test_sqlite_connections_enforce_foreign_keys(
     engine = build_engine(make_settings(DATABASE_URL="sqlite://"))
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_an_engine_the_app_already_has_is_used(common_settings: CommonSettings) -> None:
+    """Flask-SQLAlchemy apps pass ``db.engine``: the sessions use it, no second engine."""
+    from common.core.app import configure_database, create_base_app
+
+    engine = create_engine("sqlite://")
+    app = create_base_app(common_settings)
+    session_maker = configure_database(app, common_settings, engine=engine)
+    assert app.extensions["sqlalchemy_engine"] is engine
+    with session_maker() as session:
+        assert session.get_bind() is engine
     engine.dispose()

@@ -4,7 +4,9 @@ from unittest.mock import MagicMock, patch
 
 from flask.testing import FlaskClient
 
+from common.core.app import App, create_base_app
 from common.core.container import CommonContainer
+from common.sse.routes import sse_bp
 
 STREAM_URL = "http://frontend.test/api/sse/stream?request_id=req-1"
 
@@ -47,6 +49,16 @@ def test_callback_rejects_wrong_secret_and_bad_payloads(common_client: FlaskClie
     assert common_client.post(url, json={"action": "dance"}).status_code == 400
     assert common_client.post(url, json={"action": "connect"}).status_code == 400
     assert common_client.post(url, data="not json").status_code == 400
+
+
+def test_url_prefix_is_a_registration_parameter(common_app: App) -> None:
+    app = create_base_app(common_app.container.config())
+    app.container = common_app.container
+    app.register_blueprint(sse_bp, url_prefix="/internal/events")
+    client = app.test_client()
+    url = "/internal/events/callback?secret=callback-secret"
+    assert client.post(url, json=connect_payload("tok-2")).status_code == 200
+    assert client.post("/api/sse/callback", json={}).status_code == 404
 
 
 def test_send_event_posts_to_gateway(common_container: CommonContainer) -> None:

@@ -1,5 +1,6 @@
 """S3Service against moto's in-process S3."""
 
+import hashlib
 from collections.abc import Callable, Iterator
 from io import BytesIO
 
@@ -46,3 +47,27 @@ def test_missing_object(s3_service: S3Service) -> None:
 
 def test_ensure_bucket_exists_is_idempotent(s3_service: S3Service) -> None:
     assert s3_service.ensure_bucket_exists()
+
+
+def test_content_addressed_storage_deduplicates(s3_service: S3Service) -> None:
+    from common.storage.cas import ContentAddressedStorage
+
+    cas = ContentAddressedStorage(s3_service)
+    digest = hashlib.sha256(b"datasheet").hexdigest()
+    assert cas.generate_cas_key(b"datasheet") == f"cas/{digest}"
+    first = cas.store(b"datasheet", "application/pdf")
+    second = cas.store(b"datasheet", "application/pdf")
+    assert (first.key, first.deduplicated, second.deduplicated) == (f"cas/{digest}", False, True)
+    assert s3_service.download_file(first.key).read() == b"datasheet"
+    assert cas.upload_cas(b"other") == cas.generate_cas_key(b"other")
+
+
+def test_content_addressed_storage_is_an_extension_point(s3_service: S3Service) -> None:
+    from common.storage.cas import ContentAddressedStorage
+
+    class AttachmentStore(ContentAddressedStorage):
+        prefix = "attachments/"
+
+    key = AttachmentStore(s3_service).upload_cas(b"image")
+    assert key.startswith("attachments/")
+    assert s3_service.file_exists(key)

@@ -1,0 +1,5 @@
+"""Domain exceptions."""
+
+
+class RecordNotFoundException(Exception):
+    error_code = "RECORD_NOT_FOUND"
