@@ -8,8 +8,8 @@ own pinned pytest, ruff and mypy). A plan names the app's environment with
 
 and without it the app's is found: `--python` (CLI) or `python=` (API) first, then the
 plan's setting, then a virtual environment the target contains (`.venv/`, `venv/`), then
-`python` on PATH (an activated virtual environment, or pyenv's shim, which reads the
-target's `.python-version`). Every `command`/`http`/`container` check and `command` step
+the pyenv version the target's `.python-version` declares, then `python` on PATH (an
+activated virtual environment, say). Every `command`/`http`/`container` check and `command` step
 runs there: `python`/`python3` as the program is that interpreter, and other programs
 (`pytest`, `ruff`) are looked up in its virtual environment's `bin/` first.
 """
@@ -121,6 +121,9 @@ def resolve_environment(target: Path, setting: EnvironmentSetting | None = None,
     for folder in VENV_FOLDERS:
         if (target / folder / "pyvenv.cfg").is_file() and _venv_python(target / folder):
             return _venv(target / folder, f"{folder}/ in the target")
+    declared = _pyenv_version(target)
+    if declared is not None:
+        return AppEnvironment.of_interpreter(declared, ".python-version in the target")
     on_path = shutil.which("python") or shutil.which("python3")
     if on_path is None:
         raise PreflightError(
@@ -129,6 +132,22 @@ def resolve_environment(target: Path, setting: EnvironmentSetting | None = None,
             "name it in the plan (environment: {venv: ...} or {python: ...}) or pass --python",
         )
     return AppEnvironment.of_interpreter(on_path, "python on PATH")
+
+
+def _pyenv_version(target: Path) -> Path | None:
+    """The interpreter of the pyenv version `.python-version` names, when it is installed."""
+    try:
+        lines = (target / ".python-version").read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    for version in lines:  # pyenv takes the first installed one
+        if "/" in version or version.startswith("."):
+            continue
+        python = root / "versions" / version / "bin" / "python"
+        if python.is_file() and os.access(python, os.X_OK):
+            return python
+    return None
 
 
 def _path(target: Path, value: str) -> Path:

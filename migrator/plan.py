@@ -421,7 +421,8 @@ def plan_json_schema() -> dict[str, Any]:
     environment = {
         "type": "object",
         "description": "The app's interpreter, which command/http/container checks and command "
-                       "steps run in (default: the target's .venv/ or venv/, else python on PATH)",
+                       "steps run in (default: the target's .venv/ or venv/, else its "
+                       ".python-version, else python on PATH)",
         "properties": {
             "venv": {"type": "string", "description": "a virtual environment folder, relative "
                                                       "to the target or absolute"},

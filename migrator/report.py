@@ -423,7 +423,7 @@ def _environment_md(plan: Plan) -> str:
     if setting is not None and setting.python is not None:
         return f"the interpreter `{setting.python}`"
     return ("the app's environment: `--python` if given, else the target's `.venv/` or "
-            "`venv/`, else `python` on PATH")
+            "`venv/`, else the pyenv version its `.python-version` names, else `python` on PATH")
 
 
 def _md(text: str) -> str:

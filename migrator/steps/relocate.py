@@ -165,7 +165,7 @@ class RelocateStep(StepModel):
                             "relocate the enclosing package once, or move them one by one")
 
     def preflight(self, ctx: StepContext) -> None:
-        self.relocations(ctx.root)
+        self._files(ctx.root, self.relocations(ctx.root))
 
     # -- apply ----------------------------------------------------------------------------
     def apply(self, ctx: StepContext) -> StepOutcome:
@@ -200,14 +200,19 @@ class RelocateStep(StepModel):
 
     @staticmethod
     def _files(root: Path, found: list[Relocation]) -> list[tuple[str, str]]:
-        """(old path, new path) of every file that moves."""
+        """(old path, new path) of every file that moves; a symlink among them is refused
+        (where it points would change, and rewriting it would write where it points)."""
         files = []
         for move in found:
             if not move.is_package:
                 files.append((move.source, move.destination))
-                continue
-            for path in listed_files(root, move.source):
-                files.append((path, move.destination + path[len(move.source):]))
+            else:
+                files += [(path, move.destination + path[len(move.source):])
+                          for path in listed_files(root, move.source)]
+        for old, _ in files:
+            if (root / old).is_symlink():
+                raise PreflightError(f"relocate: {old} is a symbolic link",
+                                     "move it by hand, or replace it with the file it links to")
         return files
 
     @staticmethod

@@ -156,6 +156,23 @@ def test_default_is_the_targets_venv_then_python_on_path(tmp_path: Path,
     assert resolve_environment(target).venv == target / ".venv"
 
 
+@needs_313
+def test_python_version_names_a_pyenv_interpreter(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions" / "3.13.0" / "bin").mkdir(parents=True)
+    (pyenv / "versions" / "3.13.0" / "bin" / "python").symlink_to(PYTHON_313)
+    monkeypatch.setenv("PYENV_ROOT", str(pyenv))
+    target = tmp_path / "app"
+    target.mkdir()
+    (target / ".python-version").write_text("3.12.1\n3.13.0\n")
+    found = resolve_environment(target)
+    assert found.python == str(pyenv / "versions/3.13.0/bin/python")
+    assert found.origin == ".python-version in the target"
+    (target / ".python-version").write_text("3.9.1\n")
+    assert resolve_environment(target).origin == "python on PATH", "not installed: next rule"
+
+
 def test_a_venv_puts_its_bin_first_on_path(tmp_path: Path) -> None:
     venv = make_venv(tmp_path / "env", sys.executable)
     environment = resolve_environment(tmp_path, EnvironmentSetting(venv="env"))

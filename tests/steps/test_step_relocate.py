@@ -139,6 +139,19 @@ def test_a_source_that_is_both_module_and_package_is_refused(tmp_path: Path, mak
         RelocateStep(moves={"app.pkg": "app.x"}).preflight(make_ctx(root))
 
 
+def test_a_symlink_among_the_moved_files_is_refused(tmp_path: Path, make_repo, make_ctx) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text("SECRET = 1\n")
+    root = make_repo(tmp_path / "app", TREE)
+    (root / "app/pkg/linked.py").symlink_to(outside)
+    with pytest.raises(PreflightError, match="relocate: app/pkg/linked.py is a symbolic link"):
+        RelocateStep(moves={"app.pkg": "app.core"}).preflight(make_ctx(root))
+    with pytest.raises(PreflightError, match="relocate: app/pkg/linked.py is a symbolic link"):
+        RelocateStep(moves={"app.pkg": "app.core"}).apply(make_ctx(root))
+    assert outside.read_text() == "SECRET = 1\n"
+    assert (root / "app/pkg/c.py").exists()
+
+
 def test_a_symlink_out_of_the_target_is_refused(tmp_path: Path, make_repo, make_ctx) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
