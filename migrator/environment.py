@@ -98,8 +98,8 @@ class AppEnvironment:
                 "PATH": os.pathsep.join(p for p in (str(self.bin_dir), path) if p)}
 
     def describe(self) -> str:
-        where = f" (virtual environment {self.venv})" if self.venv is not None else ""
-        return f"{self.python}{where}, {self.origin}"
+        where = f", virtual environment {self.venv}" if self.venv is not None else ""
+        return f"{self.python}{where}; from {self.origin}"
 
 
 def resolve_environment(target: Path, setting: EnvironmentSetting | None = None,
