@@ -178,7 +178,9 @@ class RelocateStep(StepModel):
         created = self._create_packages(ctx.root, found)
         for old, new in files:
             (ctx.root / new).parent.mkdir(parents=True, exist_ok=True)
-            os.rename(ctx.root / old, ctx.root / new)  # bytes unchanged first: git sees a rename
+            # renamed, not rewritten: mode and bytes travel, and the import edits below are
+            # small, so git pairs the two paths as a rename
+            os.rename(ctx.root / old, ctx.root / new)
         for new, (data, _) in reanchored.items():
             (ctx.root / new).write_bytes(data)
         left = self._remove_emptied(ctx.root, found)
@@ -253,18 +255,19 @@ class RelocateStep(StepModel):
 
     @staticmethod
     def _remove_emptied(root: Path, found: list[Relocation]) -> dict[str, list[str]]:
-        """Remove the folders the package moves emptied; folder -> files that kept it.
-
-        A moved module's folder keeps the package's other modules, so it stays."""
+        """Remove the folders the moves emptied; package folder -> ignored files that kept it."""
         left: dict[str, list[str]] = {}
         for move in found:
             folder = root / move.source
-            if not move.is_package or not folder.is_dir():
-                continue
-            for current, _, _ in sorted(os.walk(folder), key=lambda w: len(w[0]), reverse=True):
-                with contextlib.suppress(OSError):
-                    Path(current).rmdir()  # only an empty folder goes
-            if folder.exists():
-                left[move.source] = sorted(str(p.relative_to(folder).as_posix())
-                                           for p in folder.rglob("*") if not p.is_dir())
+            if move.is_package and folder.is_dir():
+                for current, _, _ in sorted(os.walk(folder), key=lambda w: -len(w[0])):
+                    with contextlib.suppress(OSError):
+                        Path(current).rmdir()  # only an empty folder goes
+                if folder.exists():
+                    left[move.source] = sorted(str(p.relative_to(folder).as_posix())
+                                               for p in folder.rglob("*") if not p.is_dir())
+            parent = folder.parent
+            while parent != root and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()  # a folder the move left empty (a package keeps its __init__)
+                parent = parent.parent
         return left

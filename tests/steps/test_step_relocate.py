@@ -179,6 +179,17 @@ def test_a_moved_file_that_does_not_parse_fails_with_nothing_written(tmp_path: P
     assert not (root / "app/core").exists()
 
 
+def test_folders_left_empty_are_removed(tmp_path: Path, make_repo, make_ctx) -> None:
+    root = make_repo(tmp_path / "app", {**TREE, "scripts/jobs/nightly.py": "RUN = 1\n",
+                                        "scripts/jobs/weekly.py": "RUN = 7\n"})
+    RelocateStep(moves={"scripts.jobs.nightly": "app.jobs.nightly",
+                        "scripts.jobs.weekly": "app.jobs.weekly"}).apply(make_ctx(root))
+    assert (root / "app/jobs/nightly.py").read_text() == "RUN = 1\n"
+    assert (root / "app/jobs/weekly.py").read_text() == "RUN = 7\n"
+    assert not (root / "scripts").exists()
+    assert (root / "app/pkg").is_dir(), "other folders stay"
+
+
 def test_untracked_files_move_with_the_package(tmp_path: Path, make_repo, make_ctx) -> None:
     root = make_repo(tmp_path / "app", TREE)
     (root / "app/pkg/new.py").write_text("from .c import Y\n")
