@@ -42,6 +42,17 @@ JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many chec
                                       "a time (results keep the plan's order).")]
 SkipOpt = Annotated[list[str] | None, typer.Option("--skip", help="Leave out this check "
                                                    "(repeatable).", show_default=False)]
+PythonOpt = Annotated[str | None, typer.Option(
+    "--python", help="The app's interpreter or virtual environment, for checks and command "
+    "steps (default: the plan's environment, else the target's .venv/ or venv/, else python "
+    "on PATH).", show_default=False)]
+
+
+def _interpreter(value: str | None) -> str | None:
+    """`--python` as typed: a path is relative to the current folder, a bare name is on PATH."""
+    if value is None or "/" not in value:
+        return value
+    return str(Path(value).expanduser().absolute())
 
 
 class Format(str, Enum):
@@ -98,6 +109,7 @@ def plan_command(
     format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
+    python: PythonOpt = None,
 ) -> None:
     """Show what PLAN does to --target, step by step.
 
@@ -113,7 +125,8 @@ def plan_command(
         quiet = as_json or format is Format.markdown or not out.rich
         observer = None if quiet else _observer(False, out)
         try:
-            result = engine.plan_report(plan, target, trust=trust, observer=observer)
+            result = engine.plan_report(plan, target, trust=trust, observer=observer,
+                                        python=_interpreter(python))
         finally:
             if observer:
                 observer.close()
@@ -148,6 +161,7 @@ def apply_command(
     yes: YesOpt = False,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
+    python: PythonOpt = None,
 ) -> None:
     """Apply PLAN to --target, verify, roll back on failure.
 
@@ -171,7 +185,7 @@ def apply_command(
                                   verify=not no_verify, keep_on_failure=keep_on_failure,
                                   commit=commit, branch=branch, allow_dirty=allow_dirty,
                                   trust=trust, skip_checks=skip or None, jobs=jobs,
-                                  observer=observer)
+                                  observer=observer, python=_interpreter(python))
         finally:
             if observer:
                 observer.close()
@@ -190,6 +204,7 @@ def verify_command(
     skip: SkipOpt = None,
     jobs: JobsOpt = 1,
     json_out: JsonOpt = False,
+    python: PythonOpt = None,
 ) -> None:
     """Run PLAN's checks on --target and show their evidence.
 
@@ -202,7 +217,7 @@ def verify_command(
         observer = _observer(json_out, out)
         try:
             result = engine.verify(plan, target, only=only or None, skip=skip or None,
-                                   jobs=jobs, observer=observer)
+                                   jobs=jobs, observer=observer, python=_interpreter(python))
         finally:
             if observer:
                 observer.close()

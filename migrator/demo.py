@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,6 +33,10 @@ SERVER_CHECKS = ("postgres",)
 
 CHECK_JOBS = 2
 """The demo runs two checks at a time (pytest and mypy dominate, one core each)."""
+
+APP_PYTHON = sys.executable
+"""The demo's app has no virtual environment of its own: it runs in the migrator's, which
+has the app's dependencies and test tools (`pip install template-migrator[app,test]`)."""
 
 _NOT_COPIED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".venv", "*.db",
@@ -160,7 +165,8 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
         return f"{len(report.plan.steps)} steps, {len(report.plan.checks)} checks"
 
     def dry_run() -> str:
-        report.dry_run = engine.apply(sources.plan, world.app, dry_run=True, observer=observer)
+        report.dry_run = engine.apply(sources.plan, world.app, dry_run=True, observer=observer,
+                                      python=APP_PYTHON)
         return _changes(report.dry_run.changes)
 
     def apply() -> str:
@@ -168,7 +174,7 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
             c.name for c in engine.load_plan(sources.plan).checks if c.name in SERVER_CHECKS]
         try:
             report.applied = engine.apply(sources.plan, world.app, skip_checks=skip,
-                                          jobs=CHECK_JOBS, observer=observer)
+                                          jobs=CHECK_JOBS, observer=observer, python=APP_PYTHON)
         except Exception as exc:
             report.applied = getattr(exc, "report", None)
             raise

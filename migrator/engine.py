@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator import workspace
+from migrator.environment import AppEnvironment, resolve_environment
 from migrator.errors import (
     AlreadyApplied,
     DirtyTree,
@@ -106,6 +107,8 @@ class PlanReport:
 @dataclass
 class VerifyReport:
     results: list[CheckResult]
+    environment: str = ""
+    """The app's interpreter the checks ran in, and how it was found."""
 
     @property
     def passed(self) -> bool:
@@ -156,9 +159,11 @@ def _step_label(index: int, step: StepModel) -> str:
 
 
 def _context(plan: Plan, root: Path, target: Path, trust: bool,
-             observer: RunObserver | None = None) -> StepContext:
+             observer: RunObserver | None = None,
+             environment: AppEnvironment | None = None) -> StepContext:
     ctx = StepContext(root=root, plan_dir=plan.plan_dir, target=target,
-                      data=dict(plan.data), trust=trust)
+                      data=dict(plan.data), trust=trust,
+                      environment=environment or AppEnvironment.of_tool())
     if observer is not None:
         ctx.progress = observer.step_progress
     return ctx
@@ -239,15 +244,17 @@ def select_checks(plan: Plan, only: list[str] | None,
 
 
 def _run_checks(plan: Plan, root: Path, only: list[str] | None, observer: RunObserver,
-                skip: list[str] | None = None, jobs: int = 1) -> VerifyReport:
+                skip: list[str] | None = None, jobs: int = 1,
+                environment: AppEnvironment | None = None) -> VerifyReport:
     checks = select_checks(plan, only, skip)
     with tempfile.TemporaryDirectory(prefix="migrate-verify-") as scratch:
-        ctx = CheckContext(root=root, plan_dir=plan.plan_dir, scratch=Path(scratch))
+        ctx = CheckContext(root=root, plan_dir=plan.plan_dir, scratch=Path(scratch),
+                           environment=environment or AppEnvironment.of_tool())
         if jobs <= 1 or len(checks) <= 1:
             results = [_run_check(i, len(checks), c, ctx, observer) for i, c in enumerate(checks)]
         else:
             results = _run_checks_in_parallel(checks, ctx, _SerializedObserver(observer), jobs)
-    return VerifyReport(results=results)
+    return VerifyReport(results=results, environment=ctx.environment.describe())
 
 
 def _run_checks_in_parallel(checks: list[CheckModel], ctx: CheckContext,
@@ -297,16 +304,17 @@ def _run_check(index: int, total: int, check: CheckModel, ctx: CheckContext,
         result = CheckResult(name=check.name, passed=False,
                              seconds=time.monotonic() - start,
                              summary=f"the check could not run: {message}",
-                             commands=check.planned_commands())
+                             commands=check.planned_commands(ctx.environment))
     observer.check_finished(result)
     return result
 
 
 def _steps_in(tree: workspace.DryRunTree, plan: Plan, target: Path, trust: bool,
-              observer: RunObserver) -> tuple[list[StepReport], str]:
+              observer: RunObserver,
+              environment: AppEnvironment | None = None) -> tuple[list[StepReport], str]:
     reports: list[StepReport] = []
     previous = tree.base
-    ctx = _context(plan, tree.repo.root, target, trust, observer)
+    ctx = _context(plan, tree.repo.root, target, trust, observer, environment)
     for index, step in enumerate(plan.steps):
         observer.step_started(index, len(plan.steps), step)
         start = time.monotonic()
@@ -326,49 +334,66 @@ def _as_plan(plan: Plan | str | Path) -> Plan:
     return plan if isinstance(plan, Plan) else load_plan(plan)
 
 
+def app_environment(plan: Plan, target: Path, python: str | None = None) -> AppEnvironment:
+    """The app's interpreter for `target`: `python` (e.g. `--python`), the plan's, or found."""
+    return resolve_environment(target, plan.environment, python)
+
+
 def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: bool = False,
-                observer: RunObserver | None = None) -> PlanReport:
-    """What the plan will do: per-step effects on `target` (from a throwaway worktree)."""
+                observer: RunObserver | None = None, python: str | None = None) -> PlanReport:
+    """What the plan will do: per-step effects on `target` (from a throwaway worktree).
+
+    Without a target, check commands are shown as the plan writes them.
+    """
     plan = _as_plan(plan)
-    checks = [CheckPlan(name=c.name, kind=c.kind, description=c.describe(),
-                        commands=c.planned_commands()) for c in plan.checks]
+
+    def checks(environment: AppEnvironment | None) -> list[CheckPlan]:
+        return [CheckPlan(name=c.name, kind=c.kind, description=c.describe(),
+                          commands=c.planned_commands(environment))
+                for c in plan.checks]
+
     if target is None:
         steps = [StepReport(index=i, title=s.title(), kind=s.kind, why=s.why, changes=Changes(),
                             outcome=None, seconds=0.0) for i, s in enumerate(plan.steps)]
-        return PlanReport(plan=plan, target=None, steps=steps, checks=checks)
+        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None))
     repo = preflight(plan, target, allow_dirty=True, trust=trust)
-    notes = []
+    environment = app_environment(plan, repo.root, python)
+    notes = [f"checks and command steps run in {environment.describe()}"]
     dirty = repo.dirty_paths()
     if dirty:
         notes.append(f"the target has {len(dirty)} uncommitted change(s): "
                      "effects shown include them; `apply` needs --allow-dirty")
     with workspace.dry_run_worktree(repo, copy_uncommitted=bool(dirty)) as tree:
-        steps, _ = _steps_in(tree, plan, repo.root, trust, observer or RunObserver())
-    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks, notes=notes)
+        steps, _ = _steps_in(tree, plan, repo.root, trust, observer or RunObserver(), environment)
+    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment),
+                      notes=notes)
 
 
 def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
           output: Path | None = None, verify: bool = True, keep_on_failure: bool = False,
           commit: bool = False, branch: str | None = None, allow_dirty: bool = False,
           trust: bool = False, skip_checks: list[str] | None = None, jobs: int = 1,
-          observer: RunObserver | None = None) -> ApplyReport:
+          observer: RunObserver | None = None, python: str | None = None) -> ApplyReport:
     """Apply the plan to `target` (or to a throwaway worktree with `dry_run`).
 
-    `skip_checks` names checks verification leaves out; `jobs` checks run at a time. Failures raise MigratorError; a
-    failure after steps ran carries the partial ApplyReport as `error.report`.
+    `skip_checks` names checks verification leaves out; `jobs` checks run at a time.
+    `python` (an interpreter or a virtual environment) overrides the app's environment
+    checks and command steps run in. Failures raise MigratorError; a failure after steps
+    ran carries the partial ApplyReport as `error.report`.
     """
     plan = _as_plan(plan)
     select_checks(plan, None, skip_checks)  # refuse unknown names before anything runs
     observer = observer or RunObserver()
     started = time.monotonic()
     repo = preflight(plan, target, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)
+    environment = app_environment(plan, repo.root, python)
     branch_name = branch or f"migrate/{plan.name}"
     if commit and not dry_run:
         workspace.check_branch_name(repo, branch_name)
     report = ApplyReport(plan=plan, target=repo.root, dry_run=dry_run)
     if dry_run:
         with workspace.dry_run_worktree(repo, copy_uncommitted=allow_dirty) as tree:
-            report.steps, after = _steps_in(tree, plan, repo.root, trust, observer)
+            report.steps, after = _steps_in(tree, plan, repo.root, trust, observer, environment)
             report.changes = tree.repo.changes(tree.base, after, tree.env)
             report.patch = tree.repo.patch(tree.base, after, tree.env)
         if output is not None:
@@ -378,14 +403,15 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
         return report
     _real_run(plan, repo, report, verify=verify, keep_on_failure=keep_on_failure,
               commit=commit, branch=branch_name, trust=trust, skip_checks=skip_checks,
-              jobs=jobs, observer=observer)
+              jobs=jobs, observer=observer, environment=environment)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
               keep_on_failure: bool, commit: bool, branch: str, trust: bool,
-              skip_checks: list[str] | None, jobs: int, observer: RunObserver) -> None:
+              skip_checks: list[str] | None, jobs: int, observer: RunObserver,
+              environment: AppEnvironment) -> None:
     journal = Journal(plan_name=plan.name, plan_path=str(plan.path), target=str(repo.root),
                       steps=[s.title() for s in plan.steps], head=repo.head(),
                       branch=repo.branch(), index_saved=(repo.git_dir / "index").exists())
@@ -399,9 +425,10 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     journal.state = "running"
     journal.write(repo)
     try:
-        _run_steps_journaled(plan, repo, journal, report, trust, observer)
+        _run_steps_journaled(plan, repo, journal, report, trust, observer, environment)
         if verify and plan.checks:
-            report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs)
+            report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs,
+                                              environment)
             if not report.verification.passed:
                 names = ", ".join(r.name for r in report.verification.failed)
                 raise VerificationFailed(f"verification failed: {names}")
@@ -419,12 +446,12 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
 
 
 def _run_steps_journaled(plan: Plan, repo: Repo, journal: Journal, report: ApplyReport,
-                         trust: bool, observer: RunObserver) -> None:
+                         trust: bool, observer: RunObserver, environment: AppEnvironment) -> None:
     assert journal.checkpoint is not None
     index = repo.state_dir / "steps.index"
     index.unlink(missing_ok=True)
     previous = repo.tree_of(journal.checkpoint)
-    ctx = _context(plan, repo.root, repo.root, trust, observer)
+    ctx = _context(plan, repo.root, repo.root, trust, observer, environment)
     for i, step in enumerate(plan.steps):
         journal.current_step = i
         journal.write(repo)
@@ -505,11 +532,12 @@ def _commit_message(plan: Plan) -> str:
 
 def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
            observer: RunObserver | None = None, skip: list[str] | None = None,
-           jobs: int = 1) -> VerifyReport:
+           jobs: int = 1, python: str | None = None) -> VerifyReport:
     """Run the plan's checks (those in `only`, minus those in `skip`); all of them run."""
     plan = _as_plan(plan)
     repo = Repo.open(target)
-    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs)
+    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
+                       app_environment(plan, repo.root, python))
 
 
 def rollback(target: Path, *, force: bool = False) -> RollbackReport:

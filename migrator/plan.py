@@ -5,6 +5,7 @@ Shape::
     name: my-migration
     description: what it does
     data: {project_name: x}          # optional, template data for steps (e.g. `write` rendering)
+    environment: {venv: .venv}       # optional, the app's interpreter (see migrator.environment)
     steps:                           # each item: exactly one step kind key
       - copier: {src: ../template, data: {...}}
       - codemod: move                # a non-mapping value fills the kind's `shorthand` field;
@@ -31,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migrator.codemods.base import REGISTRY as CODEMODS
+from migrator.environment import EnvironmentSetting
 from migrator.errors import PlanError
 from migrator.steps import load_step_kinds
 from migrator.steps.base import StepModel
@@ -48,6 +50,7 @@ class PlanHeader(BaseModel):
     name: str
     description: str = ""
     data: dict[str, Any] = {}
+    environment: EnvironmentSetting | None = None
     steps: list[Any]
     verify: list[Any] = []
 
@@ -68,6 +71,8 @@ class Plan:
     """Each step as written in the plan (rendered in the markdown document)."""
     check_sources: list[dict[str, Any]] = field(default_factory=list)
     """Each check as written in the plan."""
+    environment: EnvironmentSetting | None = None
+    """The app's interpreter or virtual environment, when the plan names it."""
 
     @property
     def plan_dir(self) -> Path:
@@ -366,6 +371,7 @@ def load_plan(path: str | Path) -> Plan:
         step_lines=lines,
         step_sources=sources,
         check_sources=check_sources,
+        environment=header.environment,
     )
 
 
@@ -412,6 +418,19 @@ def plan_json_schema() -> dict[str, Any]:
         else:
             step_variants.append(_kind_schema(kind, cls, defs))
     check_variants = [_kind_schema(k, c, defs) for k, c in sorted(load_check_kinds().items())]
+    environment = {
+        "type": "object",
+        "description": "The app's interpreter, which command/http/container checks and command "
+                       "steps run in (default: the target's .venv/ or venv/, else its "
+                       ".python-version, else python on PATH)",
+        "properties": {
+            "venv": {"type": "string", "description": "a virtual environment folder, relative "
+                                                      "to the target or absolute"},
+            "python": {"type": "string", "description": "an interpreter: a path relative to "
+                                                        "the target, absolute, or a command on PATH"},
+        },
+        "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "template-migrator plan",
@@ -422,6 +441,7 @@ def plan_json_schema() -> dict[str, Any]:
             "name": {"type": "string"},
             "description": {"type": "string"},
             "data": {"type": "object", "description": "template data available to steps"},
+            "environment": environment,
             "steps": {"type": "array", "items": {"oneOf": step_variants}},
             "verify": {"type": "array", "items": {"oneOf": check_variants}},
         },

@@ -26,6 +26,7 @@ from migrator.engine import (
     StepReport,
     VerifyReport,
 )
+from migrator.plan import Plan
 from migrator.steps.base import StepModel
 from migrator.verify.base import CheckModel, CheckResult
 from migrator.workspace import Changes
@@ -218,6 +219,8 @@ def render_verify(out: Output, report: VerifyReport) -> None:
     rows = [[r.name, "pass" if r.passed else "FAIL", f"{r.seconds:.1f}s", r.summary]
             for r in report.results]
     out.table("Verification", ["check", "result", "time", "evidence"], rows)
+    if report.environment:
+        out.line(f"checks ran in {report.environment}")
     for result in report.failed:
         if result.evidence:
             out.line(f"{result.name}:", style="red")
@@ -301,7 +304,8 @@ def apply_json(report: ApplyReport) -> dict[str, Any]:
 
 
 def verify_json(report: VerifyReport) -> dict[str, Any]:
-    return {"passed": report.passed, "checks": [_result_json(r) for r in report.results]}
+    return {"passed": report.passed, "environment": report.environment,
+            "checks": [_result_json(r) for r in report.results]}
 
 
 def rollback_json(report: RollbackReport) -> dict[str, Any]:
@@ -390,6 +394,7 @@ def render_markdown(report: PlanReport) -> str:
         md += ["## Verification", "",
                ("Every check runs, even after one fails; if any fails, `apply` rolls the "
                 "migration back and keeps the attempt as a patch."), "",
+               f"Checks and command steps run in {_environment_md(plan)}.", "",
                "| check | kind |", "|---|---|"]
         md += [f"| [{_md(c.name)}](#check-{i + 1}) | `{c.kind}` |" for i, c in enumerate(plan.checks)]
         md += [""]
@@ -409,6 +414,16 @@ def render_markdown(report: PlanReport) -> str:
            "migrate rollback --target DIR",
            "```", ""]
     return "\n".join(md)
+
+
+def _environment_md(plan: Plan) -> str:
+    setting = plan.environment
+    if setting is not None and setting.venv is not None:
+        return f"the virtual environment `{setting.venv}` (relative to the target)"
+    if setting is not None and setting.python is not None:
+        return f"the interpreter `{setting.python}`"
+    return ("the app's environment: `--python` if given, else the target's `.venv/` or "
+            "`venv/`, else the pyenv version its `.python-version` names, else `python` on PATH")
 
 
 def _md(text: str) -> str:

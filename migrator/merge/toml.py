@@ -14,6 +14,8 @@
   entry points are taken; the app's identity (name, version, readme, ...) stays its own.
 - Every other table is merged key by key: keys only the template has are added (with the
   template's comments inside the tables it brings), keys both have keep the app's value.
+- A setting spelled two ways (ruff's legacy top-level `select` and `[tool.ruff.lint]
+  select`) is merged in the app's spelling (see `migrator.merge.equivalent_keys`).
 
 tomlkit keeps the app's comments, order and formatting; new keys go at the end of the
 table they belong to.
@@ -31,6 +33,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from tomlkit.items import AoT, Array, Table
 
+from migrator.merge.equivalent_keys import in_apps_form
 from migrator.merge.lines import Merged
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -212,7 +215,9 @@ class _PyprojectMerge:
         if foreign and isinstance(incoming.get("tool"), Mapping):
             # e.g. [tool.setuptools] means nothing to a poetry-built app
             incoming["tool"] = {k: v for k, v in incoming["tool"].items() if k != foreign}
+        incoming, not_merged = in_apps_form(self.app, incoming)
         self.merge_table(self.app, incoming, ())
+        self.added += not_merged
 
 
 _BACKEND_TOOLS = {

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from migrator.environment import AppEnvironment
+
 ProgressCallback = Callable[[str, int | None, int | None], None]
 """progress(description, completed, total); completed/total may be None (indeterminate)."""
 
@@ -39,6 +41,8 @@ class StepContext:
     progress: ProgressCallback = _no_progress
     warnings: list[str] = field(default_factory=list)
     """One-line warnings preflight found acceptable (shown to the user, run continues)."""
+    environment: AppEnvironment = field(default_factory=AppEnvironment.of_tool)
+    """The app's interpreter / virtual environment `command` steps run in."""
 
 
 @dataclass

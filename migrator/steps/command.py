@@ -5,9 +5,10 @@
     - command: {argv: [python, -m, ruff, format, app, tests], timeout: 120}
 
 An argument list run without a shell, in the tree being changed (the target, or the
-dry-run worktree), so its effects show in the diff like any other step's. `python` as the
-program means the interpreter running the migrator. A non-zero exit fails the step with
-the output's tail.
+dry-run worktree), so its effects show in the diff like any other step's. It runs in the
+app's environment (see `migrator.environment`): `python` as the program is the app's
+interpreter, `ruff` its virtual environment's. A non-zero exit fails the step with the
+output's tail.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class CommandStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         shown = " ".join(self.argv)
-        done = run_command(resolve_argv(self.argv), ctx.root, None, self.timeout)
+        argv = resolve_argv(self.argv, ctx.environment)
+        done = run_command(argv, ctx.root, ctx.environment.variables(), self.timeout)
         if done.not_found:
             raise StepFailed(f"cannot run `{shown}`: {done.output}")
         if done.timed_out:

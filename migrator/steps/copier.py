@@ -5,6 +5,7 @@
         ref: v0.1.0                              # tag or commit (git templates only)
         data: {project_name: electronics-inventory, use_s3: true}
         skip: [app/__init__.py, app/config.py]   # never written when they exist
+        exclude: [app/container.py, tests/test_common/test_auth.py]  # never created at all
         merge: {pyproject.toml: toml, .env.example: dotenv, .gitignore: lines}
         overwrite: true                          # false: keep every existing file
         trust: false                             # allow template tasks / extensions
@@ -13,8 +14,11 @@
 The equivalent of `copier copy --answers-file F --defaults --overwrite --skip ... SRC .`
 through Copier's Python API; questions the data does not answer take the template's
 defaults. Files under `merge` are rendered by the template and then merged with the
-app's version (see `migrator.merge`); one also listed under `skip` is left alone. The answers file records `_src_path` exactly as
-the plan gives it (so `copier update` run from the target finds the template) and
+app's version (see `migrator.merge`); one also listed under `skip` is left alone. Paths
+or patterns under `exclude` (Copier's `exclude`, gitignore-style) are not rendered at all:
+the template's scaffold of a file the app keeps elsewhere, template tests that do not
+apply; an app file at such a path is left as it is. The answers file records `_src_path`
+exactly as the plan gives it (so `copier update` run from the target finds the template) and
 `_commit`, which Copier only knows when the template is the root of a git repository.
 """
 
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from migrator.errors import PreflightError, StepFailed
 from migrator.merge import MERGERS
@@ -107,6 +111,8 @@ class CopierStep(StepModel):
     """Answers to the template's questions (over the plan's top-level data)."""
     skip: list[str] = Field(default_factory=list)
     """Paths or patterns never written when they already exist (Copier's skip_if_exists)."""
+    exclude: list[str] = Field(default_factory=list)
+    """Paths or patterns (gitignore-style) the template does not create at all."""
     merge: dict[str, Literal["toml", "dotenv", "lines"]] = Field(default_factory=dict)
     overwrite: bool = True
     """Replace existing files the template renders; false keeps every existing file."""
@@ -120,6 +126,16 @@ class CopierStep(StepModel):
         if not src.strip():
             raise ValueError("give the template's path (relative to the target) or git URL")
         return src
+
+    @model_validator(mode="after")
+    def _exclude_is_not_merged(self) -> CopierStep:
+        for path in self.merge:
+            if path in self.exclude:
+                raise ValueError(f"{path} is both excluded and merged (drop it from one list)")
+        if self.answers_file in self.exclude:
+            raise ValueError(f"the answers file {self.answers_file} cannot be excluded "
+                             "(`copier update` needs it)")
+        return self
 
     def title(self) -> str:
         return self.name or f"copier {self.src}"
@@ -249,6 +265,7 @@ class CopierStep(StepModel):
                     answers_file=self.answers_file,
                     vcs_ref=self.ref,
                     skip_if_exists=self.skip_patterns(),
+                    exclude=self.exclude,
                     defaults=True,
                     overwrite=True,
                     quiet=True,

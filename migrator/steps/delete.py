@@ -5,7 +5,8 @@
 
 Before removing anything it scans the Python files that remain (tracked, and untracked
 but not ignored) for imports, attribute chains and dotted strings naming a deleted
-module, and refuses with `file:line` for each. A listed path that does not exist is
+module, and refuses with `file:line` for each. Docstrings and prose that merely mention
+a deleted module do not block it; the outcome lists them. A listed path that does not exist is
 reported in the outcome (or fails the step with `missing_ok: false`).
 """
 
@@ -105,4 +106,5 @@ class DeleteStep(StepModel):
             else:
                 target.unlink()
         notes = [f"{p}: not found, nothing to delete" for p in missing]
+        notes += [r.ignored() for r in scan.ignored]
         return StepOutcome(summary=f"deleted {len(present)} of {len(self.paths)} path(s)", notes=notes)

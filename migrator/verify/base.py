@@ -8,6 +8,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from migrator.environment import AppEnvironment
+
 
 @dataclass
 class CheckContext:
@@ -16,6 +18,8 @@ class CheckContext:
     plan_dir: Path
     scratch: Path | None = None
     """A folder outside the target that lives for one verification run (databases, logs)."""
+    environment: AppEnvironment = field(default_factory=AppEnvironment.of_tool)
+    """The app's interpreter / virtual environment commands run in (the engine resolves it)."""
 
     def expand(self, text: str) -> str:
         """Replace `{scratch}` in a plan value; nothing else is interpreted."""
@@ -48,8 +52,9 @@ class CheckModel(BaseModel):
     kind: ClassVar[str]
     name: str
 
-    def planned_commands(self) -> list[list[str]]:
-        """The exact commands this check will run (shown by `migrate plan`)."""
+    def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
+        """The exact commands this check runs in `environment` (shown by `migrate plan`);
+        with no environment (no target to find it in), as the plan writes them."""
         return []
 
     def describe(self) -> str:

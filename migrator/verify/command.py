@@ -6,8 +6,9 @@
       command: {argv: [python, -m, alembic, upgrade, head], cwd: ., env: {DATABASE_URL: "sqlite://"},
                 timeout: 120, expect_exit: 0}
 
-Commands are argument lists run without a shell. `python` as the program means the
-interpreter running the migrator, so checks use the same virtualenv. On timeout the whole
+Commands are argument lists run without a shell, in the app's environment (see
+`migrator.environment`): `python` as the program is the app's interpreter, and console
+scripts such as `pytest` come from its virtual environment first. On timeout the whole
 process group is stopped (SIGTERM, then SIGKILL).
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -25,18 +25,16 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from migrator.environment import AppEnvironment
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import register_check
 
 TAIL_LINES = 30
-_PYTHON_NAMES = {"python", "python3"}
 
 
-def resolve_argv(argv: list[str]) -> list[str]:
-    """`python`/`python3` as the program -> this interpreter (the migrator's venv)."""
-    if argv and argv[0] in _PYTHON_NAMES:
-        return [sys.executable, *argv[1:]]
-    return list(argv)
+def resolve_argv(argv: list[str], environment: AppEnvironment | None) -> list[str]:
+    """argv with its program resolved in `environment`; as written when there is none yet."""
+    return environment.argv(argv) if environment is not None else list(argv)
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> list[str]:
@@ -152,18 +150,19 @@ class CommandCheck(CheckModel):
     timeout: float = Field(default=600, gt=0)
     expect_exit: int = 0
 
-    def planned_commands(self) -> list[list[str]]:
-        return [resolve_argv(self.argv)]
+    def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
+        return [resolve_argv(self.argv, environment)]
 
     def describe(self) -> str:
         return " ".join(self.argv)
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        argv = resolve_argv(ctx.expand_all(self.argv))
+        argv = resolve_argv(ctx.expand_all(self.argv), ctx.environment)
         cwd = ctx.root / self.cwd if self.cwd else ctx.root
         if not cwd.resolve().is_relative_to(ctx.root.resolve()):
             return CheckResult(self.name, False, 0.0, f"cwd {self.cwd!r} is outside the target")
-        env = {key: ctx.expand(value) for key, value in self.env.items()}
+        env = {**ctx.environment.variables(),
+               **{key: ctx.expand(value) for key, value in self.env.items()}}
         done = run_command(argv, cwd, env, self.timeout)
         shown = " ".join(self.argv)
         if done.not_found:

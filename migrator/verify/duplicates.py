@@ -21,6 +21,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from migrator.codemods.runner import list_python_files
+from migrator.environment import AppEnvironment
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import run_command, tail
 from migrator.verify.registry import register_check
@@ -85,7 +86,8 @@ class DuplicatesCheck(CheckModel):
             *files,
         ]
 
-    def planned_commands(self) -> list[list[str]]:
+    def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
+        # pylint is the migrator's own dependency: it runs in the migrator's interpreter
         return [self.argv([f"<python files under {self.left}/ and {self.right}/>"])]
 
     def describe(self) -> str:

@@ -3,8 +3,8 @@
     - name: env example
       env-example: {settings: app.config.Settings, file: .env.example}
 
-The class is imported in a subprocess (this interpreter, the tree on sys.path, cwd at
-the tree), so inherited fields (e.g. from the template's CommonSettings) count. Each
+The class is imported in a subprocess (the app's interpreter, the tree on sys.path, cwd
+at the tree), so inherited fields (e.g. from the template's CommonSettings) count. Each
 field's environment name is its alias (or first validation alias) or its name, with
 pydantic-settings' `env_prefix`; names compare case-insensitively unless the class sets
 `case_sensitive`. A variable the file documents commented out (`# NAME=`) counts.
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from typing import ClassVar
 
 from pydantic import field_validator
 
+from migrator.environment import AppEnvironment
 from migrator.merge.dotenv import dotenv_variables
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import run_command, tail
@@ -69,18 +69,20 @@ class EnvExampleCheck(CheckModel):
             raise ValueError(f"{value!r} is not a dotted class path like app.config.Settings")
         return value
 
-    def argv(self) -> list[str]:
-        return [sys.executable, "-c", _LIST_FIELDS, self.settings]
+    def argv(self, environment: AppEnvironment) -> list[str]:
+        """The app's interpreter imports the app's settings class and lists its fields."""
+        return [environment.python, "-c", _LIST_FIELDS, self.settings]
 
-    def planned_commands(self) -> list[list[str]]:
-        return [[sys.executable, "-c", "<list the fields of the class>", self.settings]]
+    def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
+        python = environment.python if environment is not None else "python"
+        return [[python, "-c", "<list the fields of the class>", self.settings]]
 
     def describe(self) -> str:
         return f"every field of {self.settings} in {self.file}"
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        argv = self.argv()
+        argv = self.argv(ctx.environment)
 
         def result(passed: bool, summary: str, evidence: list[str]) -> CheckResult:
             return CheckResult(self.name, passed, time.monotonic() - started, summary, evidence, [argv])
@@ -88,7 +90,7 @@ class EnvExampleCheck(CheckModel):
         path = ctx.root / self.file
         if not path.is_file():
             return result(False, f"{self.file} does not exist", [])
-        done = run_command(argv, ctx.root, timeout=self.timeout)
+        done = run_command(argv, ctx.root, ctx.environment.variables(), timeout=self.timeout)
         marker = [l for l in done.output.splitlines() if l.startswith("MIGRATOR-FIELDS ")]
         if done.returncode != 0 or not marker:
             why = "timed out" if done.timed_out else "failed"

@@ -15,7 +15,8 @@
           - {path: /metrics, content_type: text/plain, body_contains: [sse_gateway_]}
           - {method: POST, path: /api/items, json: {name: r1}, status: 201}
 
-The app runs in its own process group with HOST=127.0.0.1 and the port in `port_env`;
+The app and the setup commands run in the app's environment (`python` is the app's
+interpreter, see `migrator.environment`). The app runs in its own process group with HOST=127.0.0.1 and the port in `port_env`;
 its output goes to a file whose tail is the evidence when it fails to start. Probes run
 in order and all of them run; the app and its children are stopped afterwards (SIGTERM,
 then SIGKILL), whatever happened.
@@ -35,6 +36,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from migrator.environment import AppEnvironment
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import (
     resolve_argv,
@@ -169,15 +171,16 @@ class HttpCheck(CheckModel):
     """Commands run before the app starts (same env and cwd), e.g. migrating its database."""
     setup_timeout: float = Field(default=120, gt=0)
 
-    def planned_commands(self) -> list[list[str]]:
-        return [*(resolve_argv(argv) for argv in self.setup), resolve_argv(self.start)]
+    def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
+        return [*(resolve_argv(argv, environment) for argv in self.setup),
+                resolve_argv(self.start, environment)]
 
     def describe(self) -> str:
         return f"start {' '.join(self.start)}; " + ", ".join(p.describe() for p in self.probes)
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        argv = resolve_argv(ctx.expand_all(self.start))
+        argv = resolve_argv(ctx.expand_all(self.start), ctx.environment)
 
         def result(passed: bool, summary: str, evidence: list[str]) -> CheckResult:
             return CheckResult(self.name, passed, time.monotonic() - started, summary, evidence, [argv])
@@ -185,11 +188,12 @@ class HttpCheck(CheckModel):
         port = self.port if self.port is not None else free_port()
         if not port_is_free(port):
             return result(False, f"port {port} on 127.0.0.1 is already in use", [])
-        env = {**os.environ, **{k: ctx.expand(v) for k, v in self.env.items()},
+        env = {**os.environ, **ctx.environment.variables(),
+               **{k: ctx.expand(v) for k, v in self.env.items()},
                self.port_env: str(port), "HOST": "127.0.0.1"}
         cwd = ctx.root / self.cwd if self.cwd else ctx.root
         for setup in self.setup:
-            setup_argv = resolve_argv(ctx.expand_all(setup))
+            setup_argv = resolve_argv(ctx.expand_all(setup), ctx.environment)
             done = run_command(setup_argv, cwd, env, self.setup_timeout)
             if done.returncode != 0:
                 why = "timed out" if done.timed_out else f"exited {done.returncode}"

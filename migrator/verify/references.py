@@ -7,8 +7,14 @@ and line:
 - imports of the module or below it (`import a.b`, `from a.b import x`,
   `from a import b`, relative imports resolved against the file's package);
 - attribute chains rooted at an imported name (`import a` then `a.b.x`);
-- strings naming the module on whole dotted segments (`"a.b.x"` names `a.b`,
-  `"a.bc"` does not), as in `mock.patch` targets and `importlib` calls.
+- strings whose whole value is a dotted name of the module or inside it (`"a.b.x"` names
+  `a.b`, `"a.bc"` does not), or `module:attribute` (entry points, app strings), as in
+  `mock.patch` targets and `importlib` calls; an f-string counts when it is one without
+  placeholders or its leading text is such a name followed by `.`/`:` (`f"a.b.{name}"`).
+
+Prose is not a reference: docstrings, bare string statements and strings that only mention
+the module among other words (`"set app.container = container"`) are listed as ignored, so
+a user sees what was not counted.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import register_check
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+_DOTTED_VALUE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
+"""A whole string value that can name a module: `a.b.c` or `a.b:attr`."""
+_DOTTED_LEAD = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[.:]")
+"""The literal start of an f-string that continues a dotted name: `a.b.` in `f"a.b.{x}"`."""
+_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Reference:
     path: str
     line: int
     how: str
-    """`import`, `attribute` or `string`."""
+    """`import`, `attribute` or `string`; for ignored mentions `docstring` or `prose`."""
     text: str
     module: str
     """The module it names."""
@@ -44,12 +55,19 @@ class Reference:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.how} {self.text!r} names {self.module}"
 
+    def ignored(self) -> str:
+        """How an ignored mention is listed."""
+        return (f"ignored {self.path}:{self.line}: {self.how} {self.text!r} mentions "
+                f"{self.module} (not a whole dotted value)")
+
 
 @dataclass
 class ReferenceScan:
     references: list[Reference] = field(default_factory=list)
     unparsable: list[str] = field(default_factory=list)
     """`path:line: message` for files that do not parse (they could hide references)."""
+    ignored: list[Reference] = field(default_factory=list)
+    """Docstrings and prose that mention a module without naming it as a whole value."""
     files_scanned: int = 0
 
 
@@ -84,13 +102,21 @@ class _FileScanner(ast.NodeVisitor):
                         full = f"{base}.{alias.name}" if base else alias.name
                         self.bound[alias.asname or alias.name] = full
         self.found: list[Reference] = []
+        self.ignored: list[Reference] = []
+        self.docstrings = {
+            id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr)
+        }
         self.patterns = [
             (m, re.compile(r"(?<![\w.])" + re.escape(m) + r"(?!\w)")) for m in modules
         ]
 
-    def report(self, node: ast.AST, how: str, text: str) -> bool:
+    def report(self, node: ast.AST, how: str, text: str, dotted: str | None = None) -> bool:
+        """Record a reference when `dotted` (default: `text` up to a `:`) names a module."""
+        name = dotted if dotted is not None else text.partition(":")[0]
         for module in self.modules:
-            if names_module(text, module):
+            if names_module(name, module):
                 self.found.append(Reference(self.path, node.lineno, how, text, module))  # type: ignore[attr-defined]
                 return True
         return False
@@ -129,13 +155,44 @@ class _FileScanner(ast.NodeVisitor):
                 return
         self.generic_visit(node)
 
+    def visit_Expr(self, node: ast.Expr) -> None:
+        """A string standing as a statement is a docstring or prose, never a value."""
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            how = "docstring" if id(node.value) in self.docstrings else "prose"
+            self.mentions(node.value, node.value.value, how)
+            return
+        self.generic_visit(node)
+
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str):
-            for module, pattern in self.patterns:
-                if pattern.search(node.value):
-                    text = node.value if len(node.value) <= 80 else node.value[:77] + "..."
-                    self.found.append(Reference(self.path, node.lineno, "string", text, module))
-                    return
+            value = node.value
+            if _DOTTED_VALUE.fullmatch(value) and self.report(node, "string", value):
+                return
+            self.mentions(node, value, "prose")
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        parts = [str(p.value) if isinstance(p, ast.Constant) else "{...}" for p in node.values]
+        text = "".join(parts)
+        first = node.values[0] if node.values else None
+        literal = str(first.value) if isinstance(first, ast.Constant) else ""
+        if len(node.values) == 1 and _DOTTED_VALUE.fullmatch(literal):
+            counted = self.report(node, "string", literal)
+        else:
+            lead = _DOTTED_LEAD.fullmatch(literal) if len(node.values) > 1 else None
+            counted = lead is not None and self.report(node, "string", text, lead.group(1))
+        if not counted:
+            self.mentions(node, text, "prose")
+        for value in node.values:  # attribute chains inside the placeholders still count
+            if isinstance(value, ast.FormattedValue):
+                self.visit(value)
+
+    def mentions(self, node: ast.expr, text: str, how: str) -> None:
+        """Record prose that mentions a module (ignored, but listed)."""
+        for module, pattern in self.patterns:
+            if pattern.search(text):
+                shown = text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+                self.ignored.append(Reference(self.path, node.lineno, how, shown, module))
+                return
 
 
 def _inside_any(path: str, excluded: Collection[str]) -> bool:
@@ -170,7 +227,9 @@ def find_references(
         scanner = _FileScanner(path, wanted, tree)
         scanner.visit(tree)
         scan.references.extend(scanner.found)
+        scan.ignored.extend(scanner.ignored)
     scan.references.sort(key=lambda r: (r.path, r.line))
+    scan.ignored.sort(key=lambda r: (r.path, r.line))
     return scan
 
 
@@ -207,11 +266,13 @@ class ReferencesCheck(CheckModel):
                 + (f", {len(scan.unparsable)} file(s) do not parse" if scan.unparsable else "")
             )
         else:
-            summary = f"no references in {scan.files_scanned} Python files"
+            summary = f"no references in {scan.files_scanned} Python files" + (
+                f" ({len(scan.ignored)} mention(s) in docstrings or prose ignored)"
+                if scan.ignored else "")
         return CheckResult(
             name=self.name,
             passed=not problems,
             seconds=time.monotonic() - started,
             summary=summary,
-            evidence=problems,
+            evidence=problems + [r.ignored() for r in scan.ignored],
         )

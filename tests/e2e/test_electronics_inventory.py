@@ -128,7 +128,7 @@ def full_apply(world: demo.World, sources: demo.Sources) -> FullApply:
     before = fingerprint(world.app)
     try:
         report = engine.apply(sources.plan, world.app, allow_dirty=True, keep_on_failure=True,
-                              jobs=2)
+                              jobs=2, python=demo.APP_PYTHON)
         return FullApply(world.app, before, report, None)
     except MigratorError as exc:
         return FullApply(world.app, before, getattr(exc, "report", None), exc)
@@ -181,9 +181,9 @@ class QuickApply:
 def quick_apply(fresh_app: Callable[[str], Path], sources: demo.Sources) -> QuickApply:
     app = fresh_app("DryRunThenApply")
     before = fingerprint(app)
-    dry_run = engine.apply(sources.plan, app, dry_run=True)
+    dry_run = engine.apply(sources.plan, app, dry_run=True, python=demo.APP_PYTHON)
     after_dry_run = fingerprint(app)
-    real = engine.apply(sources.plan, app, verify=False)
+    real = engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
     repo = workspace.Repo.open(app)
     checkpoint = repo.ref(workspace.CHECKPOINT_REF)
     assert checkpoint is not None, "the real apply left no checkpoint"
@@ -223,11 +223,12 @@ def test_second_apply_is_refused_and_changes_nothing(quick_apply: QuickApply,
     before = fingerprint(app)
 
     with pytest.raises(AlreadyApplied) as refused:
-        engine.apply(sources.plan, app, verify=False)
+        engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
     assert refused.value.exit_code == 3
     assert_same_tree(before, fingerprint(app), "after the refused second apply (API)")
 
-    second = run_cli("apply", sources.plan, "--target", app, "--no-verify")
+    second = run_cli("apply", sources.plan, "--target", app, "--no-verify", "--python",
+                     demo.APP_PYTHON)
     assert second.returncode == 3, second.stdout + second.stderr
     assert "already applied" in second.stderr
     assert_same_tree(before, fingerprint(app), "after the refused second apply (CLI)")
@@ -247,7 +248,8 @@ def test_failing_app_test_exits_1_rolls_back_and_keeps_the_patch(
     others = [check.name for check in plan.checks if check.name != "all tests pass"]
 
     with pytest.raises(VerificationFailed) as failed:
-        engine.apply(sources.plan, app, skip_checks=others, allow_dirty=True)
+        engine.apply(sources.plan, app, skip_checks=others, allow_dirty=True,
+                     python=demo.APP_PYTHON)
 
     assert failed.value.exit_code == 1
     report: engine.ApplyReport = failed.value.report  # type: ignore[attr-defined]
@@ -293,7 +295,8 @@ def test_new_template_release_reaches_the_migrated_app(
         tmp_path: Path, sources: demo.Sources) -> None:
     own = demo.lay_out(tmp_path, sources, fresh=False)  # this test changes its template
     app = own.app
-    applied = engine.apply(sources.plan, app, verify=False, commit=True)
+    applied = engine.apply(sources.plan, app, verify=False, commit=True,
+                           python=demo.APP_PYTHON)
     assert applied.committed and git(app, "status", "--porcelain") == ""
     answers = yaml.safe_load((app / ".copier-answers.yml").read_text())
     assert answers["_commit"] == own.tag == "v0.1.0"

@@ -101,3 +101,35 @@ def test_plan_markdown_of_shipped_kinds_is_readable(plans: Path) -> None:
     assert "### app runs" in md
     # as written in the plan: no machine-specific interpreter path
     assert "command: [python, -c, import app.main; assert app.main.run() == 2]" in md
+
+
+RELOCATE_PLAN = """
+name: relocate-util
+steps:
+  - relocate: {app.util: app.lib.util}
+verify:
+  - {name: app runs, command: [python, -c, "import app.main; assert app.main.run() == 2"]}
+"""
+
+
+def test_relocate_dry_run_commit_keeps_history_and_rollback(app_repo: Path, plans: Path) -> None:
+    plan = write_plan(plans, RELOCATE_PLAN)
+    before = fingerprint(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert fingerprint(app_repo) == before
+    assert json.loads(dry.stdout)["changes"] == {
+        "created": ["app/lib/__init__.py", "app/lib/util.py"], "modified": ["app/main.py"],
+        "deleted": ["app/util.py"]}
+
+    real = migrate("apply", plan, "--target", app_repo, "--commit", "--yes", "--json")
+    assert real.exit_code == 0, real.stderr
+    assert (app_repo / "app/main.py").read_text().startswith("from app.lib.util import helper\n")
+    moved = git(app_repo, "diff", "-M", "--name-status", "HEAD~1", "HEAD").splitlines()
+    assert "R100\tapp/util.py\tapp/lib/util.py" in moved
+    assert git(app_repo, "log", "--follow", "--format=%s", "--", "app/lib/util.py").splitlines() \
+        == ["Migrate with plan relocate-util", "initial"]
+
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert fingerprint(app_repo) == before

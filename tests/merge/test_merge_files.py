@@ -207,3 +207,72 @@ def test_build_backend_tables_of_another_backend_are_not_carried_over():
     assert document["tool"]["ruff"]["line-length"] == 100
     assert "flask" in document["tool"]["poetry"]["dependencies"]
     assert not any("setuptools" in added for added in merged.added)
+
+
+# -- pyproject: the same setting spelled two ways (ruff's legacy and `lint.` forms) ------------
+LEGACY_RUFF_APP = """\
+[tool.ruff]
+line-length = 100
+# ruff 0.0.x reads lint settings at the top of [tool.ruff]
+select = ["E", "F"]
+ignore = ["E501"]
+
+[tool.ruff.isort]
+known-first-party = ["app"]
+
+[tool.mypy]
+strict = true
+"""
+
+LINT_RUFF_TEMPLATE = """\
+[tool.ruff]
+line-length = 100
+extend-exclude = ["alembic/versions"]
+
+[tool.ruff.lint]
+select = ["E", "F", "W", "I"]
+ignore = ["UP042"]
+per-file-ignores = {"tests/*" = ["S101"]}
+preview = true
+
+[tool.ruff.lint.isort]
+known-first-party = ["app", "common"]
+known-third-party = ["alembic"]
+"""
+
+
+def test_a_legacy_ruff_app_gets_the_templates_lint_settings_in_its_own_form():
+    merged = merge_pyproject(LEGACY_RUFF_APP, LINT_RUFF_TEMPLATE)
+    ruff = tomlkit.parse(merged.text)["tool"]["ruff"]
+    assert "lint" not in ruff, "an app pinned to a legacy ruff refuses [tool.ruff.lint]"
+    assert ruff["select"] == ["E", "F"] and ruff["ignore"] == ["E501"], "the app's values win"
+    assert ruff["per-file-ignores"] == {"tests/*": ["S101"]}
+    assert ruff["extend-exclude"] == ["alembic/versions"]
+    assert ruff["isort"] == {"known-first-party": ["app"], "known-third-party": ["alembic"]}
+    assert "# ruff 0.0.x reads lint settings at the top of [tool.ruff]" in merged.text
+    assert merged.added == [
+        "tool.ruff.extend-exclude", "tool.ruff.per-file-ignores",
+        "tool.ruff.isort.known-third-party",
+        ("tool.ruff.lint.preview: not merged (the app's [tool.ruff] uses the legacy top-level "
+        "lint settings, which have no such key)"),
+    ]
+    assert merge_pyproject(merged.text, LINT_RUFF_TEMPLATE).text == merged.text
+
+
+def test_a_lint_form_app_gets_a_legacy_templates_settings_under_lint():
+    app = '[tool.ruff]\nline-length = 100\n\n[tool.ruff.lint]\nselect = ["E"]\n'
+    template = ('[tool.ruff]\nselect = ["E", "F"]\nunfixable = ["F401"]\n\n'
+                '[tool.ruff.isort]\nknown-first-party = ["common"]\n')
+    merged = merge_pyproject(app, template)
+    ruff = tomlkit.parse(merged.text)["tool"]["ruff"]
+    assert set(ruff) == {"line-length", "lint"}
+    assert ruff["lint"] == {"select": ["E"], "unfixable": ["F401"],
+                            "isort": {"known-first-party": ["common"]}}
+
+
+def test_an_app_without_lint_settings_takes_the_templates_form():
+    merged = merge_pyproject('[tool.ruff]\nline-length = 88\n', LINT_RUFF_TEMPLATE)
+    ruff = tomlkit.parse(merged.text)["tool"]["ruff"]
+    assert ruff["line-length"] == 88
+    assert ruff["lint"]["select"] == ["E", "F", "W", "I"]
+    assert ruff["lint"]["isort"]["known-third-party"] == ["alembic"]

@@ -227,3 +227,46 @@ def test_a_template_error_is_one_line(tmp_path, make_repo, make_ctx):
         CopierStep.model_validate(STEP).apply(make_ctx(target))
     assert str(failed.value).startswith("copier ../../ModernAppTemplate/backend: ")
     assert "no_such_filter" in str(failed.value) and "\n" not in str(failed.value)
+
+
+def test_exclude_creates_nothing_there_and_leaves_the_apps_file(layout, make_ctx):
+    """`exclude`: template files not created at all; `skip`: existing files not overwritten."""
+    _, target = layout
+    (target / "common").mkdir()
+    (target / "common/storage.py").write_text("APP_STORAGE = True\n")
+    step = CopierStep.model_validate({**STEP, "exclude": ["common/storage.py", "run.py"]})
+    step.apply(make_ctx(target))
+    assert (target / "common/__init__.py").exists()
+    assert (target / "common/storage.py").read_text() == "APP_STORAGE = True\n"
+    assert (target / "run.py").read_text() == "print('app runner')\n"
+    fresh = CopierStep.model_validate({**STEP, "exclude": ["common/"]})
+    (target / "common/__init__.py").unlink()
+    fresh.apply(make_ctx(target))
+    assert not (target / "common/__init__.py").exists()
+
+
+def test_excluded_files_stay_away_after_copier_update(layout, make_ctx, git):
+    template, target = layout
+    step = CopierStep.model_validate({**STEP, "ref": "v0.1.0", "exclude": ["common/storage.py"]})
+    step.apply(make_ctx(target))
+    assert not (target / "common/storage.py").exists()
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "migrated")
+    (template / "template/run.py").write_text("print('template runner v2')\n")
+    git(template, "commit", "-qam", "v0.2.0")
+    git(template, "tag", "v0.2.0")
+    subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--skip-answered", "--trust"],
+        cwd=target, check=True, capture_output=True,
+    )
+    assert (target / "run.py").read_text() == "print('template runner v2')\n"
+    assert not (target / "common/storage.py").exists()
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"exclude": ["pyproject.toml"]}, "pyproject.toml is both excluded and merged"),
+    ({"exclude": [".copier-answers.yml"]}, "the answers file .copier-answers.yml cannot be excluded"),
+])
+def test_exclude_conflicts_are_plan_errors(values, message):
+    with pytest.raises(ValueError, match=message):
+        CopierStep.model_validate({**STEP, **values})

@@ -98,3 +98,17 @@ def test_a_file_that_does_not_parse_blocks_the_proof(tmp_path, make_repo, make_c
     target = make_repo(tmp_path / "t", {**APP, "app/broken.py": "import app.services.s3_service\ndef f(:\n"})
     with pytest.raises(DeleteRefused, match=r"app/broken.py:2: .* \(does not parse, cannot be checked\)"):
         DeleteStep.model_validate({"paths": ["app/services/s3_service.py"]}).apply(make_ctx(target))
+
+
+def test_a_docstring_mentioning_the_module_does_not_block(tmp_path, make_repo, make_ctx):
+    """The customer's case: prose `app.container = container` blocked deleting app.container."""
+    target = make_repo(tmp_path / "t", {
+        **APP,
+        "app/container.py": "X = 1\n",
+        "app/factory.py": '"""Sets ``app.container = container`` for the routes."""\n',
+    })
+    outcome = DeleteStep.model_validate({"paths": ["app/container.py"]}).apply(make_ctx(target))
+    assert not (target / "app/container.py").exists()
+    assert outcome.notes == [
+        ("ignored app/factory.py:1: docstring 'Sets ``app.container = container`` for the "
+        "routes.' mentions app.container (not a whole dotted value)")]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
+from migrator.environment import AppEnvironment
 from migrator.verify.command import CommandCheck, resolve_argv
 
 
@@ -12,10 +14,17 @@ def check(**values):
     return CommandCheck.model_validate({"name": "cmd", **values})
 
 
-def test_python_means_this_interpreter():
-    assert resolve_argv(["python", "-m", "pytest"]) == [sys.executable, "-m", "pytest"]
-    assert check(argv=["python", "-V"]).planned_commands() == [[sys.executable, "-V"]]
-    assert resolve_argv(["ruff", "check"]) == ["ruff", "check"]
+def test_python_means_the_environments_interpreter():
+    """A bare context runs in the migrator's own environment (the engine resolves the app's)."""
+    tool = AppEnvironment.of_tool()
+    assert resolve_argv(["python", "-m", "pytest"], tool) == [sys.executable, "-m", "pytest"]
+    assert check(argv=["python", "-V"]).planned_commands(tool) == [[sys.executable, "-V"]]
+    assert resolve_argv(["ruff", "check"], tool) == [str(Path(sys.executable).parent / "ruff"), "check"]
+    assert resolve_argv(["no-such-tool", "x"], tool) == ["no-such-tool", "x"]
+
+
+def test_without_an_environment_commands_show_as_written():
+    assert check(argv=["python", "-V"]).planned_commands() == [["python", "-V"]]
 
 
 def test_passes_with_cwd_and_env(tmp_path, ctx):

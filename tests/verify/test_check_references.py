@@ -50,10 +50,63 @@ def test_lists_every_reference_with_file_and_line(tmp_path, make_repo, ctx):
 def test_whole_segments_only(tmp_path, make_repo):
     root = make_repo(tmp_path / "t", {
         "a.py": "X = 'myapp.services.s3_service'\nY = 'app.services.s3_services'\n"
-                "Z = 'see app.services.s3_service.'\n",
+                "Z = 'app.services.s3_service.S3Service'\n",
     })
     scan = find_references(root, ["app.services.s3_service"])
     assert [(r.line, r.how) for r in scan.references] == [(3, "string")]
+
+
+PROSE = '''"""Wires the app: ``app.container = container`` after create_app."""
+
+import importlib
+
+ENTRY = "app.container:Container"
+DYNAMIC = f"app.container.{importlib.__name__}"
+WHOLE = f"app.container"
+
+
+class Factory:
+    """Builds app.container.Container; see app.container for the providers."""
+
+    def build(self):
+        """Return app.container."""
+        "app.container is where the providers live"  # a bare string statement: prose
+        message = "set app.container = container before wiring"
+        return importlib.import_module("app.container"), message
+'''
+
+
+def test_prose_in_docstrings_and_messages_is_ignored_and_listed(tmp_path, make_repo, ctx):
+    root = make_repo(tmp_path / "t", {"app/__init__.py": "", "app/factory.py": PROSE})
+    scan = find_references(root, ["app.container"])
+    assert [(r.line, r.how, r.text) for r in scan.references] == [
+        (5, "string", "app.container:Container"),
+        (6, "string", "app.container.{...}"),
+        (7, "string", "app.container"),
+        (17, "string", "app.container"),
+    ]
+    assert [(r.line, r.how) for r in scan.ignored] == [
+        (1, "docstring"), (11, "docstring"), (14, "docstring"), (15, "prose"), (16, "prose")]
+    result = check(["app.container"]).run(ctx(root))
+    assert not result.passed
+    assert result.evidence[-1] == (
+        "ignored app/factory.py:16: prose 'set app.container = container before wiring' "
+        "mentions app.container (not a whole dotted value)")
+
+
+def test_only_prose_passes_and_says_what_it_ignored(tmp_path, make_repo, ctx):
+    text = '"""Sets ``app.container = container``."""\n\nNOTE = "see app.container docs"\n'
+    root = make_repo(tmp_path / "t", {"app/__init__.py": "", "app/x.py": text})
+    result = check(["app.container"]).run(ctx(root))
+    assert result.passed, result.evidence
+    assert result.summary == ("no references in 2 Python files (2 mention(s) in docstrings "
+                              "or prose ignored)")
+    assert result.evidence == [
+        ("ignored app/x.py:1: docstring 'Sets ``app.container = container``.' mentions "
+        "app.container (not a whole dotted value)"),
+        ("ignored app/x.py:3: prose 'see app.container docs' mentions app.container "
+        "(not a whole dotted value)"),
+    ]
 
 
 def test_shorthand_list_and_bad_names():

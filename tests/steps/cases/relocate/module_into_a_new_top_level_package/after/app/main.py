@@ -1,0 +1,3 @@
+from shared.time.clock import stamp
+
+print(stamp())

@@ -1,0 +1,3 @@
+from app.utils.clock import stamp
+
+print(stamp())

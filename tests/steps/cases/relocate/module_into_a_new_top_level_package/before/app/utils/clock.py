@@ -1,0 +1,6 @@
+from .formats import ISO
+from . import formats
+
+
+def stamp():
+    return ISO, formats.ISO

@@ -1,0 +1,7 @@
+from app.domain.services.task_service import TaskService
+
+from ..domain.services import task_service
+
+
+def service() -> TaskService:
+    return task_service.TaskService()

@@ -1,0 +1,6 @@
+class BaseTask:
+    pass
+
+
+def helper():
+    return 1

@@ -1,0 +1,6 @@
+from . import reader
+from .reader import read
+
+
+def write():
+    return read() + reader.read()

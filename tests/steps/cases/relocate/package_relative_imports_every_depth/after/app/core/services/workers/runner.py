@@ -1,0 +1,8 @@
+from ....config import Settings
+from ....domain.models import Part
+from ..task_service import TaskService
+from . import __name__ as package_name
+
+
+def run(settings: Settings) -> tuple[TaskService, Part, str]:
+    return TaskService(), Part(), package_name

@@ -1,0 +1,3 @@
+from app.core.services import TaskService
+
+__all__ = ["TaskService"]

@@ -1,0 +1,3 @@
+from .services import TaskService
+
+__all__ = ["TaskService"]

@@ -1,0 +1,6 @@
+"""Domain services."""
+
+from ..models import Part
+from .task_service import TaskService
+
+__all__ = ["Part", "TaskService"]
