@@ -27,9 +27,15 @@ from flask.blueprints import BlueprintSetupState
 
 from common.auth.client import TokenSet
 from common.auth.context import AuthContext
-from common.auth.oidc import AuthenticationError, OIDCConfigurationError, TokenExpiredError
+from common.auth.oidc import (
+    AccessDeniedError,
+    AuthenticationError,
+    MissingTokenError,
+    OIDCConfigurationError,
+    TokenExpiredError,
+)
 from common.core.app import current_container
-from common.core.errors import error_response
+from common.core.errors import error_mappings
 from common.core.public import is_public
 from common.core.settings import CommonSettings
 
@@ -67,7 +73,8 @@ def extract_token(settings: CommonSettings, sources: Sequence[str]) -> tuple[str
 def authenticate_request(token_sources: Sequence[str] | None = None) -> AuthContext | None:
     """Authenticate the current request (``g.auth``, ``g.auth_claims``); None when OIDC is off.
 
-    Raises :class:`AuthenticationError` when the request carries no acceptable token.
+    Raises :class:`AuthenticationError` when the request carries no acceptable token
+    (:class:`MissingTokenError` when it carries none).
     """
     container = current_container()
     settings = container.common_settings()
@@ -79,7 +86,7 @@ def authenticate_request(token_sources: Sequence[str] | None = None) -> AuthCont
     found = extract_token(settings, sources)
     try:
         if found is None:
-            raise AuthenticationError("No access token")
+            raise MissingTokenError("No access token")
         claims = validator.validate(found[0])
     except OIDCConfigurationError:
         raise
@@ -100,15 +107,22 @@ def authenticate_request(token_sources: Sequence[str] | None = None) -> AuthCont
 
 
 def check_request(policy: GuardPolicy, view: Callable[..., Any] | None) -> Response | None:
-    """None when the request may reach ``view``; else the 401 or 403 answer."""
+    """None when the request may reach ``view``; else the 401 or 403 answer.
+
+    The answer comes from the application's exception table (see
+    :mod:`common.core.errors`): :class:`MissingTokenError`, :class:`TokenExpiredError`,
+    :class:`TokenExchangeError`, :class:`OIDCConfigurationError` and the other
+    :class:`AuthenticationError` classes are 401, :class:`AccessDeniedError` is 403,
+    unless the application registered its own status, message or code for them.
+    """
     try:
         auth = authenticate_request(policy.token_sources)
-    except OIDCConfigurationError:
-        logger.exception("OIDC validation is misconfigured")
-        return unauthorized("Authentication unavailable")
     except AuthenticationError as error:
-        logger.info("Request not authenticated", extra={"reason": str(error)})
-        response = unauthorized("Authentication required")
+        if isinstance(error, OIDCConfigurationError):
+            logger.exception("OIDC validation is misconfigured")
+        else:
+            logger.info("Request not authenticated", extra={"reason": str(error)})
+        response = refusal(error)
         if _refresh_token(current_container().common_settings(), TOKEN_SOURCES):
             clear_auth_cookies(response, current_container().common_settings())
         return response
@@ -119,14 +133,14 @@ def check_request(policy: GuardPolicy, view: Callable[..., Any] | None) -> Respo
         "Request lacks a role",
         extra={"subject": auth.subject, "required": sorted(required)},
     )
-    return error_response(
-        "Forbidden: requires one of the roles " + ", ".join(sorted(required)), 403
-    )
+    return refusal(AccessDeniedError(required))
 
 
-def unauthorized(message: str) -> Response:
-    response = error_response(message, 401)
-    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+def refusal(error: Exception) -> Response:
+    """The answer to a refused request, from the app's exception table."""
+    response = error_mappings().respond(error)
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
