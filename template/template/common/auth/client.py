@@ -168,10 +168,22 @@ class OidcClient:
         if response.status_code >= 400:
             raise TokenExchangeError(
                 f"The token endpoint refused the {form['grant_type']} grant "
-                f"({response.status_code})"
+                f"({_refusal_reason(response)})"
             )
         try:
             body = response.json()
         except ValueError as error:
             raise TokenExchangeError("The token endpoint answered no JSON") from error
         return TokenSet.from_response(body)
+
+
+def _refusal_reason(response: requests.Response) -> str:
+    """The status and the OAuth ``error``/``error_description`` of a refusal, as far as given."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return str(response.status_code)
+    said = [str(body[key]) for key in ("error", "error_description") if body.get(key)]
+    return ": ".join([str(response.status_code), *said])

@@ -175,6 +175,18 @@ def test_guard_answers_from_the_application_error_table(
     assert client.get("/api/me").headers["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_authentication_does_not_carry_over_to_the_next_request(
+    common_app: App, guarded: Callable[..., FlaskClient], issuer: LocalIssuer
+) -> None:
+    """Tests keep an app context pushed around their requests: ``g`` outlives a request."""
+    client = guarded()
+    with common_app.app_context():
+        assert client.get("/api/me", headers=bearer(issuer.token())).status_code == 200
+        assert client.get("/api/version").status_code == 200
+        assert current_auth() is None
+        assert client.get("/api/me").status_code == 401
+
+
 def test_cookie_first_then_bearer(guarded: Callable[..., FlaskClient], issuer: LocalIssuer) -> None:
     client = guarded()
     client.set_cookie("access_token", issuer.token(sub="from-cookie"))
@@ -276,7 +288,7 @@ def test_oidc_client_login_flow_and_refresh(oidc_settings: Any, issuer: LocalIss
     assert tokens.refresh_token is not None
     refreshed = client.refresh_access_token(tokens.refresh_token)
     assert validator.validate(refreshed.access_token)["sub"] == "logged-in"
-    with pytest.raises(TokenExchangeError):
+    with pytest.raises(TokenExchangeError, match=r"refresh_token grant \(400: invalid_grant\)"):
         client.refresh_access_token("unknown")
 
 
