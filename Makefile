@@ -24,12 +24,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-$(IOT_STAMP): $(FIXTURE_IOT)/pyproject.toml
+# The same environment runs the app after its migration (migrate demo --app iot-support,
+# the end-to-end tests): it also gets what the template's common/ adds to the app's
+# dependencies with the IoT answers (use_oidc: requests, and its stubs for mypy).
+IOT_TEMPLATE_DEPS := requests types-requests
+
+$(IOT_STAMP): $(FIXTURE_IOT)/pyproject.toml Makefile
 	@test -n "$(PYTHON313)" || { echo "error: Python 3.13 not found (install it, e.g. pyenv install 3.13, or pass PYTHON313=/path/to/python3.13)"; exit 2; }
 	$(PYTHON313) -m venv $(IOT_VENV)
 	$(IOT_VENV)/bin/python -m pip install -q --upgrade pip
 	$(IOT_VENV)/bin/python $(FIXTURE_IOT)/scripts/poetry_requirements.py dev > $(IOT_VENV)/requirements.txt
-	$(IOT_VENV)/bin/python -m pip install -q -r $(IOT_VENV)/requirements.txt
+	$(IOT_VENV)/bin/python -m pip install -q -r $(IOT_VENV)/requirements.txt $(IOT_TEMPLATE_DEPS)
 	touch $(IOT_STAMP)
 
 venv-iot: $(IOT_STAMP)
