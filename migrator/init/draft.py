@@ -1,0 +1,247 @@
+"""`migrate init`: read the app and the template, infer the plan, and say why for every entry.
+
+`infer(template, target, data)` renders the template into scratch folders (once with
+every flag on, to match against; once per flag, to see what it adds; once with the
+inferred answers, for everything else), indexes both sides, and returns an `Inference`:
+the answers, module matches, symbol moves, copier lists, rebases, deletes, checks and
+the checklist, plus the `DraftPlan` built from them. Nothing is written to the app or the
+template; the scratch folders are removed before `infer` returns.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator.errors import UsageError
+from migrator.init import checklist
+from migrator.init.answers import Answer, infer_answers, parse_data
+from migrator.init.checks import infer_checks
+from migrator.init.deletes import Deletion, infer_deletes
+from migrator.init.match import Matching, ModuleMatch, match_modules
+from migrator.init.model import DraftPlan, Entry
+from migrator.init.plan_builder import build_plan
+from migrator.init.project import Project
+from migrator.init.rebases import Rebase, infer_rebases
+from migrator.init.render import Template, matches, open_template, rendered_files
+from migrator.init.routes import endpoints
+from migrator.init.scaffold import Parallel, call_parallels, import_parallels, scaffold_pairs
+from migrator.init.template_files import FileDecision, decide_files
+from migrator.merge.toml import requirement_name
+
+
+@dataclass
+class SymbolMove:
+    old: str
+    new: str
+    confidence: str
+    evidence: str
+    active: bool
+
+
+@dataclass
+class Inference:
+    target: Path
+    src: str
+    """The template as the plan's copier step names it (relative to the target)."""
+    answers: dict[str, Answer]
+    matching: Matching
+    symbol_moves: list[SymbolMove]
+    files: list[FileDecision]
+    identical: list[str]
+    rebases: list[Rebase]
+    deletions: list[Deletion]
+    checks: list[Entry]
+    checklist: list[str]
+    ruff: str | None
+    plan: DraftPlan = field(init=False)
+
+    @property
+    def module_moves(self) -> dict[str, ModuleMatch]:
+        """Module moves the plan writes (a module all of whose API moves by symbol is not one)."""
+        by_symbol = {m.old.rpartition(".")[0] for m in self.symbol_moves if m.active}
+        return {m: match for m, match in self.matching.moves.items()
+                if m not in by_symbol or not _all_symbols_move(match, self.symbol_moves)}
+
+
+def _all_symbols_move(match: ModuleMatch, moves: list[SymbolMove]) -> bool:
+    moving = {m.old for m in moves if m.active}
+    return all(f"{match.app_module}.{s.name}" in moving for s in match.symbols)
+
+
+def template_src(template: Template, target: Path) -> str:
+    if template.folder.is_relative_to(template.scratch):
+        return template.src  # a URL, cloned into scratch
+    return Path(os.path.relpath(template.folder, target.resolve())).as_posix()
+
+
+def _library(project: Project, patterns: list[str]) -> set[str]:
+    return {m for m, index in project.code.items() if not matches(index.path, patterns)}
+
+
+def _ordered_dependencies(root: Path) -> list[str]:
+    try:
+        document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    names: list[str] = []
+    for requirement in document.get("project", {}).get("dependencies", []):
+        name = requirement_name(requirement)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def infer(template_arg: str, target: Path, data: list[str], *, trust: bool = False) -> Inference:
+    target = target.resolve()
+    if not target.is_dir():
+        raise UsageError(f"target {target} is not a folder", "give the app's folder with --target")
+    app = Project.read(target)
+    if not app.code:
+        raise UsageError(f"no Python modules found in {target}", "give the app's folder with --target")
+    with open_template(template_arg, trust=trust) as template:
+        if template.folder == target or target.is_relative_to(template.folder):
+            raise UsageError("the target is inside the template", "give the app's own folder")
+        return _infer(template, app, data)
+
+
+def _infer(template: Template, app: Project, data: list[str]) -> Inference:
+    questions = template.questions
+    given = parse_data(data, questions)
+    provisional = infer_answers(questions, given, app, {}, {}, {})
+    strings = {n: a.value for n, a in provisional.items()
+               if a.written and not questions[n].is_flag}
+    flags = {q.name: True for q in questions.values() if q.is_flag}
+
+    # every flag on: the widest library to match against, and to credit flags with
+    wide_answers = {**strings, **flags, **given}
+    wide_root = template.render(wide_answers)
+    wide = Project.read(wide_root)
+    wide_rendered = rendered_files(wide_root)
+    app_modules = [m for m, index in app.code.items() if index.path not in wide_rendered]
+    wide_matching = match_modules(app, wide, _library(wide, template.scaffolding_patterns(wide_answers)),
+                                  app_modules)
+    footprints = template.footprints({**strings, **{k: v for k, v in given.items() if k not in flags}})
+    answers = infer_answers(questions, given, app, footprints, wide_matching.moves,
+                            {m: index.path for m, index in wide.modules.items()})
+
+    # the inferred answers: everything the plan says comes from this render
+    values = {n: a.value for n, a in answers.items() if a.written}
+    root = template.render(values)
+    rendered = rendered_files(root)
+    final = Project.read(root)
+    patterns = template.scaffolding_patterns(values)
+    scaffolding = {p for p in rendered if matches(p, patterns)}
+    library = _library(final, patterns)
+    app_modules = [m for m, index in app.code.items() if index.path not in rendered]
+    matching = match_modules(app, final, library, app_modules)
+
+    pairs = scaffold_pairs(app, final, scaffolding)
+    for (source, target_module), evidence in import_parallels(pairs, app).items():
+        match = matching.modules.get(source)
+        if match is not None and match.template_module == target_module:
+            match.support.append(evidence)
+    symbol_moves = _symbol_moves(call_parallels(app, final, pairs), matching)
+
+    moved = {m: match.template_module for m, match in matching.moves.items()}
+    for move in symbol_moves:
+        owner = move.old.rpartition(".")[0]
+        if move.active and owner in moved and _all_symbols_move(matching.modules[owner], symbol_moves):
+            moved[owner] = move.new
+    files, identical = decide_files(app.root, root, rendered, patterns, template.answers_file)
+    rebases = infer_rebases(app, final, scaffolding, library, set(moved))
+    scaffold_modules = {m for m, index in app.modules.items() if index.path in scaffolding}
+    table = endpoints(app)
+    deletions = infer_deletes(app, moved, scaffold_modules, table)
+
+    src = template_src(template, app.root)
+    settings = next((r for r in rebases if _is_settings(final, r)), None)
+    settings_fields = set()
+    if settings is not None:
+        module, _, name = settings.app_class.rpartition(".")
+        settings_fields = set(app.modules[module].classes[name].members)
+        base_module, _, base_name = settings.base.partition(" as ")[0].rpartition(".")
+        settings_fields |= set(final.modules[base_module].classes[base_name].members)
+    env_file = next((p for p in sorted(rendered) if p.rpartition("/")[2].startswith(".env")), None)
+    probes = sorted((e for e in endpoints(final) if e.module in library and e.method == "GET"
+                     and not e.has_parameters), key=lambda e: e.path)
+    run_script = "run.py" if "run.py" in rendered or (app.root / "run.py").is_file() else None
+    checks = infer_checks(
+        app, deleted_modules=sorted(moved), answers_file=template.answers_file,
+        answers=values, src=src,
+        settings_class=settings.class_after_rename if settings else None,
+        settings_fields=settings_fields, env_file=env_file,
+        dependencies=_ordered_dependencies(root), probes=probes, run_script=run_script,
+    )
+    kept = [d.path for d in files if d.action == "skip"]
+    gone = set(moved) | {d.module for d in deletions}
+    items = [
+        *checklist.scaffolding_items(app, final, kept, library, moved),
+        *checklist.moved_api_items(app, matching.moves, gone),
+        *checklist.route_items(app, table, matching.moves, gone),
+        *checklist.broken_import_items(app, final, {m: t for m, t in moved.items() if t in final.modules},
+                                       gone),
+        *checklist.rebase_items(rebases),
+    ]
+    inference = Inference(app.root, src, answers, matching, symbol_moves, files, identical, rebases,
+                          deletions, checks, items, app.configures("ruff"))
+    inference.plan = build_plan(inference, app.name or app.root.name)
+    return inference
+
+
+def _is_settings(template: Project, rebase: Rebase) -> bool:
+    module, _, name = rebase.base.partition(" as ")[0].rpartition(".")
+    cls = template.modules[module].classes.get(name)
+    return cls is not None and any(b.endswith("BaseSettings") for b in cls.bases)
+
+
+def _symbol_moves(parallels: list[Parallel], matching: Matching) -> list[SymbolMove]:
+    moves = []
+    for parallel in parallels:
+        owner = parallel.app_symbol.rpartition(".")[0]
+        match = matching.modules.get(owner)
+        if match is not None and match.decision == "move":
+            moves.append(SymbolMove(parallel.app_symbol, parallel.template_symbol, "high",
+                                    parallel.evidence, True))
+        else:
+            moves.append(SymbolMove(parallel.app_symbol, parallel.template_symbol, "low",
+                                    parallel.evidence, False))
+    return moves
+
+
+def as_json(inference: Inference) -> dict[str, Any]:
+    """The inference itself: answers, matches with scores, and every decision's evidence."""
+    matching = inference.matching
+    return {
+        "target": str(inference.target),
+        "template": inference.src,
+        "answers": {n: {"value": a.value, "confidence": a.confidence, "evidence": a.evidence,
+                        "written": a.written} for n, a in inference.answers.items()},
+        "matches": [
+            {"app_module": m.app_module, "template_module": m.template_module, "score": m.score,
+             "decision": m.decision, "confidence": m.confidence, "evidence": m.evidence(),
+             "support": m.support,
+             "symbols": [{"name": s.name, "kind": s.kind, "weight": s.weight,
+                          "credit": round(s.credit, 3), "counterpart": s.counterpart, "note": s.note,
+                          "missing_members": s.missing_members,
+                          "differing_members": [list(d) for d in s.differing_members]}
+                         for s in m.symbols],
+             "runners_up": [{"module": t, "score": s} for t, s in m.runners_up]}
+            for m in sorted(matching.modules.values(), key=lambda m: (-m.score, m.app_module))
+        ],
+        "symbol_moves": [vars(m) for m in inference.symbol_moves],
+        "symbol_candidates": [vars(c) for c in matching.symbols],
+        "copier": {"skip": [d.path for d in inference.files if d.action == "skip"],
+                   "merge": {d.path: d.merge for d in inference.files if d.action == "merge"},
+                   "questions": [d.path for d in inference.files if d.action == "question"],
+                   "identical": inference.identical},
+        "rebases": [{"class": r.app_class, "base": r.base, "rename_to": r.rename_to,
+                     "confidence": r.confidence, "evidence": r.evidence, "shared": r.shared,
+                     "kept": r.kept, "dropped": r.dropped} for r in inference.rebases],
+        "deletes": [vars(d) for d in inference.deletions],
+        "checks": [c.value["name"] for c in inference.checks],
+        "checklist": inference.checklist,
+    }
