@@ -346,6 +346,7 @@ def init_command(
             return
         if output is None:
             sys.stdout.write(result.text)
+            sys.stdout.flush()
         print(init.summary(result), file=sys.stderr if output is None else sys.stdout)
 
 

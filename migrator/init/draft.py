@@ -21,6 +21,7 @@ from migrator.init import checklist
 from migrator.init.answers import Answer, infer_answers, parse_data
 from migrator.init.checks import infer_checks
 from migrator.init.deletes import Deletion, infer_deletes
+from migrator.init.index import ModuleIndex
 from migrator.init.match import Matching, ModuleMatch, match_modules
 from migrator.init.model import DraftPlan, Entry
 from migrator.init.plan_builder import build_plan
@@ -61,15 +62,17 @@ class Inference:
 
     @property
     def module_moves(self) -> dict[str, ModuleMatch]:
-        """Module moves the plan writes (a module all of whose API moves by symbol is not one)."""
+        """Module moves the plan writes (not for a module whose whole API moves by symbol)."""
         by_symbol = {m.old.rpartition(".")[0] for m in self.symbol_moves if m.active}
         return {m: match for m, match in self.matching.moves.items()
-                if m not in by_symbol or not _all_symbols_move(match, self.symbol_moves)}
+                if m not in by_symbol or len(match.symbols) > len(
+                    [s for s in self.symbol_moves if s.active and s.old.startswith(m + ".")])}
 
 
-def _all_symbols_move(match: ModuleMatch, moves: list[SymbolMove]) -> bool:
+def _module_goes(module: ModuleIndex, moves: list[SymbolMove]) -> bool:
+    """Every public name of `module` moves by symbol."""
     moving = {m.old for m in moves if m.active}
-    return all(f"{match.app_module}.{s.name}" in moving for s in match.symbols)
+    return all(f"{module.module}.{name}" in moving for name in module.public_api())
 
 
 def template_src(template: Template, target: Path) -> str:
@@ -144,12 +147,12 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
         match = matching.modules.get(source)
         if match is not None and match.template_module == target_module:
             match.support.append(evidence)
-    symbol_moves = _symbol_moves(call_parallels(app, final, pairs), matching)
+    symbol_moves = _symbol_moves(call_parallels(app, final, pairs), matching, app)
 
     moved = {m: match.template_module for m, match in matching.moves.items()}
     for move in symbol_moves:
         owner = move.old.rpartition(".")[0]
-        if move.active and owner in moved and _all_symbols_move(matching.modules[owner], symbol_moves):
+        if move.active and _module_goes(app.modules[owner], symbol_moves):
             moved[owner] = move.new
     files, identical = decide_files(app.root, root, rendered, patterns, template.answers_file)
     rebases = infer_rebases(app, final, scaffolding, library, set(moved))
@@ -198,17 +201,21 @@ def _is_settings(template: Project, rebase: Rebase) -> bool:
     return cls is not None and any(b.endswith("BaseSettings") for b in cls.bases)
 
 
-def _symbol_moves(parallels: list[Parallel], matching: Matching) -> list[SymbolMove]:
+def _symbol_moves(parallels: list[Parallel], matching: Matching, app: Project) -> list[SymbolMove]:
+    """Scaffolding parallels as symbol moves: active when the module moves anyway, or when
+    parallels cover its whole public API (then the module goes, symbol by symbol)."""
+    covered: dict[str, set[str]] = {}
+    for parallel in parallels:
+        owner, _, name = parallel.app_symbol.rpartition(".")
+        covered.setdefault(owner, set()).add(name)
     moves = []
     for parallel in parallels:
         owner = parallel.app_symbol.rpartition(".")[0]
         match = matching.modules.get(owner)
-        if match is not None and match.decision == "move":
-            moves.append(SymbolMove(parallel.app_symbol, parallel.template_symbol, "high",
-                                    parallel.evidence, True))
-        else:
-            moves.append(SymbolMove(parallel.app_symbol, parallel.template_symbol, "low",
-                                    parallel.evidence, False))
+        whole = set(app.modules[owner].public_api()) <= covered[owner]
+        active = whole or (match is not None and match.decision == "move")
+        moves.append(SymbolMove(parallel.app_symbol, parallel.template_symbol,
+                                "high" if active else "low", parallel.evidence, active))
     return moves
 
 
