@@ -4,7 +4,8 @@ Always: no reference to a deleted module, and the answers file's values. Then, f
 the app has: pytest when it has tests (its declared markers noted); ruff and mypy when its
 configuration names them; `alembic upgrade head` and `alembic check` when it has
 alembic.ini; `env-example` for the settings class rebased onto the template's settings;
-`dependencies` with the template's runtime dependencies; and an `http` check probing the
+`dependencies` with the template's runtime dependencies; `duplicates` between the app's
+package the moved modules leave and the library package they go to; and an `http` check probing the
 parameterless GET routes the rendered template's library defines (read from its route
 decorators), after migrating a scratch database when the app has Alembic.
 """
@@ -35,7 +36,8 @@ def database_url_setting(fields: set[str]) -> str | None:
 def infer_checks(app: Project, *, deleted_modules: list[str], answers_file: str,
                  answers: dict[str, Any], src: str, settings_class: str | None,
                  settings_fields: set[str], env_file: str | None, dependencies: list[str],
-                 probes: list[Endpoint], run_script: str | None) -> list[Entry]:
+                 probes: list[Endpoint], run_script: str | None,
+                 duplicates: tuple[str, str] | None = None) -> list[Entry]:
     checks: list[Entry] = []
     if deleted_modules:
         checks.append(_check("no reference to a deleted module", "references", deleted_modules, "high",
@@ -80,6 +82,12 @@ def infer_checks(app: Project, *, deleted_modules: list[str], answers_file: str,
         checks.append(_check("app starts and answers the template's routes", "http", http, "medium",
                              f"the template's library serves GET {routes}; each is expected to "
                              f"answer 200 once the app runs on it"))
+    if duplicates is not None:
+        left, right = duplicates
+        checks.append(_check(f"no duplicate code between {left}/ and {right}/", "duplicates",
+                             {"left": left, "right": right}, "medium",
+                             f"the moved modules' code lives in {right}/ now; a copy left in {left}/ "
+                             f"would show"))
     if settings_class and env_file:
         checks.append(_check(f"{env_file} has every settings field", "env-example",
                              {"settings": settings_class, "file": env_file}, "high",

@@ -178,6 +178,7 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
         settings_class=settings.class_after_rename if settings else None,
         settings_fields=settings_fields, env_file=env_file,
         dependencies=_ordered_dependencies(root), probes=probes, run_script=run_script,
+        duplicates=_package_pair(app, moved, final),
     )
     kept = [d.path for d in files if d.action == "skip"]
     gone = set(moved) | {d.module for d in deletions}
@@ -193,6 +194,16 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
                           deletions, checks, items, app.configures("ruff"))
     inference.plan = build_plan(inference, app.name or app.root.name)
     return inference
+
+
+def _package_pair(app: Project, moved: dict[str, str], template: Project) -> tuple[str, str] | None:
+    """The one app package the moved modules leave and the one library package they join."""
+    sources = {app.modules[m].path.partition("/")[0] for m in moved}
+    targets = {template.modules[t].path.partition("/")[0] for t in (
+        template.owner_module(new) for new in moved.values()) if t is not None}
+    if len(sources) == 1 and len(targets) == 1 and sources != targets:
+        return sources.pop(), targets.pop()
+    return None
 
 
 def _is_settings(template: Project, rebase: Rebase) -> bool:
