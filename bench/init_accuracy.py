@@ -37,8 +37,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from migrator import demo  # noqa: E402
-from migrator.init.command import run_init  # noqa: E402
+from migrator import demo
+from migrator.init.command import run_init
 
 Item = tuple[str, ...]
 

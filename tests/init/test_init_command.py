@@ -108,7 +108,7 @@ def test_output_that_would_touch_the_app_the_template_or_a_file_is_refused(
               "existing file": existing}[where]
     before, template_before = fingerprint(app), folder_hash(mini_template)
 
-    code, stdout, stderr = migrate("init", "--template", mini_template, "--target", app, "--output", output)
+    code, _stdout, stderr = migrate("init", "--template", mini_template, "--target", app, "--output", output)
 
     assert code == 2
     assert stderr.startswith("error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
