@@ -121,7 +121,10 @@ def rebase_items(rebases: list[Rebase]) -> list[str]:
         if rebase.rename_question:
             items.append(f"{rebase.app_class}: {rebase.rename_question}")
         if rebase.kept:
-            items.append(f"{rebase.class_after_rename} keeps {', '.join(rebase.kept)}, which differ from "
-                         f"{rebase.base.partition(' as ')[0]}: keep the overrides, or align them "
-                         f"(a set_members step or a patch).")
+            reading = (f" (and {', '.join(rebase.kept_reading)}, which read them)"
+                       if rebase.kept_reading else "")
+            items.append(f"{rebase.class_after_rename} keeps {', '.join(rebase.kept)}{reading}, which "
+                         f"{rebase.base.partition(' as ')[0]} defines differently: "
+                         f"{'; '.join(rebase.differences)}. Keep the overrides, or align them "
+                         f"(keep:/drop: on the rebase, a set_members step or a patch).")
     return items

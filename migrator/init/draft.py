@@ -26,7 +26,7 @@ from migrator.init.match import Matching, ModuleMatch, match_modules
 from migrator.init.model import DraftPlan, Entry
 from migrator.init.plan_builder import build_plan
 from migrator.init.project import Project
-from migrator.init.rebases import Rebase, infer_rebases
+from migrator.init.rebases import Rebase, infer_rebases, judge_members
 from migrator.init.render import Template, matches, open_template, rendered_files
 from migrator.init.routes import endpoints
 from migrator.init.scaffold import Parallel, call_parallels, import_parallels, scaffold_pairs
@@ -156,6 +156,10 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
             moved[owner] = move.new
     files, identical = decide_files(app.root, root, rendered, patterns, template.answers_file)
     rebases = infer_rebases(app, final, scaffolding, library, set(moved))
+    plan_moves = {m: t for m, t in moved.items() if t in final.modules}
+    plan_moves.update({m.old: m.new for m in symbol_moves if m.active})
+    for rebase in rebases:
+        judge_members(rebase, app, root, plan_moves)
     scaffold_modules = {m for m, index in app.modules.items() if index.path in scaffolding}
     table = endpoints(app)
     deletions = infer_deletes(app, moved, scaffold_modules, table)
@@ -258,7 +262,8 @@ def as_json(inference: Inference) -> dict[str, Any]:
                    "identical": inference.identical},
         "rebases": [{"class": r.app_class, "base": r.base, "rename_to": r.rename_to,
                      "confidence": r.confidence, "evidence": r.evidence, "shared": r.shared,
-                     "kept": r.kept, "dropped": r.dropped} for r in inference.rebases],
+                     "dropped": r.dropped, "kept": r.kept, "kept_reading": r.kept_reading,
+                     "members": r.verdicts} for r in inference.rebases],
         "deletes": [vars(d) for d in inference.deletions],
         "checks": [c.value["name"] for c in inference.checks],
         "checklist": inference.checklist,

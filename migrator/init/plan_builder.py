@@ -102,6 +102,8 @@ def _member_report(rebase: Rebase) -> str:
         text += f"; dropped as equivalent: {', '.join(rebase.dropped)}"
     if rebase.kept:
         text += f"; kept because they differ: {', '.join(rebase.kept)}"
+    if rebase.kept_reading:
+        text += f"; kept because they read a member it keeps: {', '.join(rebase.kept_reading)}"
     return text
 
 

@@ -9,12 +9,25 @@ first (unless the new name is taken in its module: then the rename is a question
 Besides those, an app class with the same name as a template library class and at least
 three public members in common (the app's own MetricsService beside the common one) is
 rebased onto it under the alias `Base<Name>`.
+
+Which members such a rebase drops and which it keeps is the `rebase` codemod's own
+member comparison (`migrator.codemods.member_equivalence.compare_members`), run on the
+app class as the plan's earlier steps leave it (its module moves and rename applied in
+memory) against the base as the template renders it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import libcst as cst
+
+from migrator.codemods.base import CodemodRefused, module_name_for
+from migrator.codemods.class_members import ClassSource, class_chain
+from migrator.codemods.member_equivalence import Verdict, compare_members
+from migrator.codemods.move import Move, MoveConfig
+from migrator.codemods.rename import Rename, RenameConfig
 from migrator.init.index import ClassInfo
 from migrator.init.match import class_members
 from migrator.init.project import Project
@@ -43,7 +56,15 @@ class Rebase:
     scaffold_name: str | None = None
     """The class name the template's scaffolding gives it."""
     kept: list[str] = field(default_factory=list)
+    """Members the rebase keeps because the base defines them differently."""
+    kept_reading: list[str] = field(default_factory=list)
+    """Members defined the same way, kept because they read a member the class keeps."""
     dropped: list[str] = field(default_factory=list)
+    """Members it drops because the base defines them the same way."""
+    verdicts: list[str] = field(default_factory=list)
+    """One line per member, as the rebase step will report it (both values when they differ)."""
+    differences: list[str] = field(default_factory=list)
+    """`member: value here, value in Base` for each member kept because it differs."""
 
     @property
     def class_after_rename(self) -> str:
@@ -157,3 +178,36 @@ def _scaffold_rebase(app: Project, dotted: str, cls: ClassInfo, shared: list[str
 
 def _few(names: list[str], limit: int = 6) -> str:
     return ", ".join(names[:limit]) + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def judge_members(rebase: Rebase, app: Project, template_root: Path, moves: dict[str, str]) -> None:
+    """Fill `rebase.kept`, `dropped` and `verdicts` with the rebase codemod's comparison."""
+    module, _, name = rebase.app_class.rpartition(".")
+    file = module_name_for(app.modules[module].path)
+    try:
+        tree = cst.parse_module((app.root / file.path).read_text(encoding="utf-8"))
+        if moves:
+            tree, _ = Move(MoveConfig(moves=moves), app.root).transform(tree, file)
+        if rebase.rename_to:
+            config = RenameConfig(symbol=rebase.app_class, to=rebase.rename_to)
+            tree, _ = Rename(config, app.root).transform(tree, file)
+            name = rebase.rename_to
+        base_module, _, base_name = rebase.base.partition(" as ")[0].rpartition(".")
+        verdicts = compare_members(ClassSource(module, name, tree.code, file.is_package),
+                                   class_chain(template_root, base_module, base_name))
+    except (OSError, cst.ParserSyntaxError, CodemodRefused, ValueError) as exc:
+        rebase.verdicts = [f"the members could not be compared: {exc}"]
+        return
+    rebase.dropped = [v.name for v in verdicts if v.verdict is Verdict.DROPPED_EQUIVALENT]
+    differing = [v for v in verdicts if v.verdict is Verdict.KEPT_DIFFERS]
+    own = [v for v in differing if v.value != v.base_value]
+    rebase.kept = [v.name for v in own]
+    rebase.kept_reading = [v.name for v in differing if v.value == v.base_value]
+    rebase.differences = [f"{v.name}: `{_short(v.value)}` here, `{_short(v.base_value or '')}` in "
+                          f"{(v.owner or '').rpartition('.')[2]}" for v in own]
+    rebase.verdicts = [v.describe(name) for v in verdicts]
+
+
+def _short(code: str, limit: int = 80) -> str:
+    line = " ".join(code.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."

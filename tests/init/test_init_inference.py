@@ -330,3 +330,27 @@ def test_health_module_with_another_route_method_is_still_matched(mini_template:
     assert match.decision == "move" and match.confidence == "medium"
     assert any("route differs: POST /health/ready here, GET /health/ready there" in item
                for item in inference.checklist)
+
+
+def test_a_class_with_a_differing_member_keeps_it_and_says_so(mini_template: Path, make_app: MakeApp) -> None:
+    settings = BASE_APP["app/settings.py"].replace('LOG_LEVEL: str = "INFO"', 'LOG_LEVEL: str = "DEBUG"')
+    inference = run(mini_template, make_app({"app/settings.py": settings}))
+
+    rebase = next(r for r in inference.rebases if r.app_class == "app.settings.Settings")
+    assert rebase.kept == ["LOG_LEVEL"]
+    assert set(rebase.dropped) == {"SECRET_KEY", "DEBUG"}
+    step = next(s.entry for s in inference.plan.steps if s.entry.value.get("class") == "app.settings.Config")
+    assert "dropped as equivalent: SECRET_KEY, DEBUG" in step.evidence
+    assert "kept because they differ: LOG_LEVEL" in step.evidence
+    item = next(i for i in inference.checklist if i.startswith("app.settings.Config keeps LOG_LEVEL"))
+    assert "LOG_LEVEL: `str = 'DEBUG'` here, `str = 'INFO'` in BaseConfig" in item
+
+
+def test_members_compare_after_the_plans_moves(mini_template: Path, make_app: MakeApp) -> None:
+    """The container's lifecycle provider names app.lifecycle.Lifecycle today; the plan moves
+    that module to the template's, so by the time the rebase runs it is the base's provider."""
+    inference = run(mini_template, make_app())
+
+    rebase = next(r for r in inference.rebases if r.base == "lib.core.container.CoreContainer")
+    assert set(rebase.dropped) == {"config", "lifecycle"}
+    assert rebase.kept == [] and rebase.kept_reading == []
