@@ -9,6 +9,9 @@
   only repeats the folder the app lives in (`electronics-inventory-backend` in `backend/`);
   a description question takes the pyproject description; a Python version question the
   lowest version `requires-python` allows, when it is one of the choices.
+- A question whose default names a scaffolding module (`container_module: app.container`)
+  that the app keeps elsewhere (its container class is in `app.services.container`) takes
+  the app's module.
 - `--data KEY=VALUE` overrides any of them; everything else keeps the template's default
   and is not written into the plan.
 """
@@ -146,7 +149,9 @@ def flag_answer(flag: Question, footprint: FlagFootprint, others: list[FlagFootp
 
 def infer_answers(questions: dict[str, Question], given: dict[str, Any], app: Project,
                   footprints: dict[str, FlagFootprint], moves: dict[str, ModuleMatch],
-                  template_modules: dict[str, str]) -> dict[str, Answer]:
+                  template_modules: dict[str, str],
+                  locations: dict[str, tuple[str, str]] | None = None) -> dict[str, Answer]:
+    """`locations`: a scaffolding module -> (the app module that holds its class, evidence)."""
     answers: dict[str, Answer] = {}
     for name, question in questions.items():
         if name in given:
@@ -156,13 +161,27 @@ def infer_answers(questions: dict[str, Question], given: dict[str, Any], app: Pr
             answers[name] = flag_answer(question, footprints[name], list(footprints.values()), app,
                                         moves, template_modules)
             continue
-        inferred = _string_answer(question, app)
+        located = _location_answer(question, locations or {})
+        inferred = located or _string_answer(question, app)
         if inferred is not None:
             answers[name] = inferred
         else:
             answers[name] = Answer(name, question.default, "default",
                                    "nothing in the app answers it; the template's default")
     return answers
+
+
+def _location_answer(question: Question, locations: dict[str, tuple[str, str]]) -> Answer | None:
+    """A question whose default is a scaffolding module (or its path) the app keeps elsewhere."""
+    default = question.default
+    if question.type != "str" or not isinstance(default, str):
+        return None
+    for scaffold_module, (app_module, evidence) in locations.items():
+        if default == scaffold_module:
+            return Answer(question.name, app_module, "high", evidence)
+        if default == scaffold_module.replace(".", "/") + ".py":
+            return Answer(question.name, app_module.replace(".", "/") + ".py", "high", evidence)
+    return None
 
 
 def _string_answer(question: Question, app: Project) -> Answer | None:

@@ -128,8 +128,14 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
     wide_matching = match_modules(app, wide, _library(wide, template.scaffolding_patterns(wide_answers)),
                                   app_modules)
     footprints = template.footprints({**strings, **{k: v for k, v in given.items() if k not in flags}})
+    wide_patterns = template.scaffolding_patterns(wide_answers)
+    wide_rebases = infer_rebases(app, wide, {p for p in wide_rendered if matches(p, wide_patterns)},
+                                 _library(wide, wide_patterns), set(wide_matching.moves))
+    locations = {r.scaffold_path[: -len(".py")].replace("/", "."): (
+        r.app_class.rpartition(".")[0], r.location_note or "") for r in wide_rebases
+        if r.location_note and r.scaffold_path and r.scaffold_path.endswith(".py")}
     answers = infer_answers(questions, given, app, footprints, wide_matching.moves,
-                            {m: index.path for m, index in wide.modules.items()})
+                            {m: index.path for m, index in wide.modules.items()}, locations)
 
     # the inferred answers: everything the plan says comes from this render
     values = {n: a.value for n, a in answers.items() if a.written}

@@ -280,12 +280,17 @@ _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def name_words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name)}
+    """The lower-case words of a name, plurals folded (`register_errors` -> register, error)."""
+    words = {w.lower() for w in _WORD.findall(name)}
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
-def symbol_candidates(app: Project, template: Project, library: set[str], app_modules: list[str]) -> list[SymbolCandidate]:
+def symbol_candidates(app: Project, template: Project, library: set[str], app_modules: list[str],
+                      moving: set[str]) -> list[SymbolCandidate]:
     """App classes and functions of `app_modules` whose name the template does not define,
-    with a likely counterpart under another name (at most three each)."""
+    with a likely counterpart under another name (at most three each); and classes of
+    modules that stay (`moving` do not) that the template defines under the same name with
+    every public member the app's has (the app's adds nothing to it)."""
     template_names: set[str] = set()
     classes: list[tuple[str, ClassInfo]] = []
     functions: list[tuple[str, FunctionInfo]] = []
@@ -301,10 +306,25 @@ def symbol_candidates(app: Project, template: Project, library: set[str], app_mo
         for name, cls in index.classes.items():
             if not name.startswith("_") and name not in template_names:
                 found += _best(f"{module}.{name}", _class_candidates(cls, classes))
+            elif module not in moving and (same := _same_class(template, module, cls, classes)) is not None:
+                found.append(same)
         for name, function in index.functions.items():
             if not name.startswith("_") and name not in template_names and not function.routes:
                 found += _best(f"{module}.{name}", _function_candidates(function, functions))
     return found
+
+
+def _same_class(template: Project, module: str, cls: ClassInfo,
+                classes: list[tuple[str, ClassInfo]]) -> SymbolCandidate | None:
+    mine = set(cls.public_members()) - {"__init__"}
+    for where, other in classes:
+        if other.name != cls.name or not mine:
+            continue
+        if mine <= set(class_members(template, where, other)):
+            return SymbolCandidate(f"{module}.{cls.name}", f"{where}.{other.name}", 1.0,
+                                   f"{where}.{other.name} has every public member of the app's "
+                                   f"({', '.join(sorted(mine))}); the app's adds nothing to it")
+    return None
 
 
 def _class_candidates(cls: ClassInfo, classes: list[tuple[str, ClassInfo]]) -> list[tuple[float, str, str]]:
@@ -353,4 +373,5 @@ def match_modules(app: Project, template: Project, library: set[str], app_module
         best = ranked[0]
         best.runners_up = [(m.template_module, m.score) for m in ranked[1:4] if m.score > 0]
         modules[module] = best
-    return Matching(modules, symbol_candidates(app, template, library, app_modules))
+    moving = {m for m, match in modules.items() if match.decision == "move"}
+    return Matching(modules, symbol_candidates(app, template, library, app_modules, moving))

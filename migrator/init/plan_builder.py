@@ -59,10 +59,13 @@ def _move_step(inference: Inference) -> Section | None:
     for candidate in inference.matching.symbols:
         if candidate.app_symbol in moves:
             continue
+        mine, theirs = candidate.app_symbol.rpartition(".")[2], candidate.template_symbol.rpartition(".")[2]
+        question = (f"{mine} is the template's {candidate.template_symbol}: use that one (and delete "
+                    f"the app's)?" if mine == theirs else
+                    f"{mine} has no counterpart under its own name; is it {theirs}?")
         moves[candidate.app_symbol] = Entry(
             candidate.template_symbol, "low", f"{candidate.evidence} (score {candidate.score:.2f})",
-            question=f"{candidate.app_symbol.rpartition('.')[2]} has no counterpart under its own "
-                     f"name; is it {candidate.template_symbol.rpartition('.')[2]}?")
+            question=question)
     if not moves:
         return None
     step = {"name": "Point imports at the template's modules", "codemod": "move", "moves": moves}

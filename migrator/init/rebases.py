@@ -6,9 +6,9 @@ base, the app class that overlaps it most (settings fields, container providers)
 shares its outside base (pydantic's BaseSettings, DeclarativeContainer) is rebased onto
 it with `drop_inherited`; when its name differs from the scaffolding's class it is renamed
 first (unless the new name is taken in its module: then the rename is a question).
-Besides those, an app class with the same name as a template library class and at least
-three public members in common (the app's own MetricsService beside the common one) is
-rebased onto it under the alias `Base<Name>`.
+Besides those, an app class with the same name as a template library class, at least
+three public members in common and members of its own (the app's MetricsService with its
+app metrics beside the common one) is rebased onto it under the alias `Base<Name>`.
 
 Which members such a rebase drops and which it keeps is the `rebase` codemod's own
 member comparison (`migrator.codemods.member_equivalence.compare_members`), run on the
@@ -141,8 +141,10 @@ def infer_rebases(app: Project, template: Project, scaffolding: set[str], librar
             if other is None:
                 continue
             theirs = {n for n in class_members(template, target, other) if not n.startswith("_")}
-            shared = sorted((set(cls.public_members()) - {"__init__"}) & theirs)
-            if len(shared) >= MIN_SHARED_SAME_NAME and len(shared) / max(len(theirs), 1) >= MIN_SHARE:
+            mine = set(cls.public_members()) - {"__init__"}
+            shared = sorted(mine & theirs)
+            extends = bool(mine - theirs)  # otherwise it is the template's class: a symbol move
+            if extends and len(shared) >= MIN_SHARED_SAME_NAME and len(shared) / max(len(theirs), 1) >= MIN_SHARE:
                 rebases.append(Rebase(
                     dotted, f"{target}.{cls.name} as Base{cls.name}", "medium",
                     f"{dotted} and {target}.{cls.name} share the name and {len(shared)} of the "

@@ -66,13 +66,17 @@ class Template:
     def config(self) -> dict[str, Any]:
         return template_config(self.folder)
 
+    def _specs(self) -> dict[str, dict[str, Any]]:
+        return {name: spec if isinstance(spec, dict) else {"default": spec}
+                for name, spec in self.config.items() if not name.startswith("_")}
+
     @property
     def questions(self) -> dict[str, Question]:
+        """The questions a user answers (not the values computed with `when: false`)."""
         found: dict[str, Question] = {}
-        for name, spec in self.config.items():
-            if name.startswith("_"):
+        for name, spec in self._specs().items():
+            if spec.get("when") is False or str(spec.get("when")).strip().lower() == "false":
                 continue
-            spec = spec if isinstance(spec, dict) else {"default": spec}
             kind = str(spec.get("type") or _type_of(spec.get("default")))
             choices = spec.get("choices") or ()
             if isinstance(choices, dict):
@@ -81,6 +85,16 @@ class Template:
                                    str(spec.get("help") or ""))
         return found
 
+    def context(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """`answers` with every other question's default (computed ones included), in order,
+        as the template's Jinja strings (`_skip_if_exists` entries) see them."""
+        values = dict(answers)
+        for name, spec in self._specs().items():
+            if name not in values:
+                default = spec.get("default")
+                values[name] = _render_string(default, values) if isinstance(default, str) else default
+        return values
+
     @property
     def answers_file(self) -> str:
         return str(self.config.get("_answers_file") or ".copier-answers.yml")
@@ -88,7 +102,8 @@ class Template:
     def scaffolding_patterns(self, answers: dict[str, Any]) -> list[str]:
         """`_skip_if_exists`: files the template generates once and the app then owns."""
         patterns = self.config.get("_skip_if_exists") or []
-        return [_render_string(str(p), answers) for p in patterns]
+        context = self.context(answers)
+        return [_render_string(str(p), context) for p in patterns]
 
     def render(self, answers: dict[str, Any]) -> Path:
         """The template rendered with `answers` (defaults for the rest), in scratch."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from migrator.init.index import FunctionInfo, ModuleIndex
+from migrator.init.match import name_words
 from migrator.init.project import Project
 
 
@@ -44,7 +45,8 @@ def _function(project: Project, dotted: str) -> FunctionInfo | None:
 
 def call_parallels(app: Project, template: Project, pairs: list[tuple[ModuleIndex, ModuleIndex]]) -> list[Parallel]:
     """App functions that a scaffolding function calls where the template's calls another
-    library function with the same arguments and parameters (one candidate only)."""
+    library function with the same arguments, the same parameters and a name sharing a word
+    (one candidate only; none when the template calls a function of the same name there)."""
     found: list[Parallel] = []
     for mine, theirs in pairs:
         template_targets = {c.target for c in theirs.calls}
@@ -52,14 +54,17 @@ def call_parallels(app: Project, template: Project, pairs: list[tuple[ModuleInde
             if not app.first_party(call.target) or call.target in template_targets:
                 continue
             mine_fn = _function(app, call.target)
-            if mine_fn is None:
-                continue
+            name = call.target.rpartition(".")[2]
+            if mine_fn is None or any(c.function == call.function and c.target.rpartition(".")[2] == name
+                                      for c in theirs.calls):
+                continue  # the template calls a function of the same name there: that one
             options = []
             for other in theirs.calls:
                 other_fn = _function(template, other.target)
                 if (other.function == call.function and other.args == call.args and other_fn is not None
                         and other_fn.signature.shape() == mine_fn.signature.shape()
-                        and other.target not in {c.target for c in mine.calls}):
+                        and other.target not in {c.target for c in mine.calls}
+                        and name_words(name) & name_words(other.target.rpartition(".")[2])):
                     options.append(other)
             if len(options) == 1:
                 other = options[0]

@@ -2,8 +2,9 @@
 
 The template ("mini") has two flags, `use_cache` (renders lib/cache, adds redis) and
 `use_queue` (renders lib/queue, adds pika), a library under `lib/` and app scaffolding
-(`app/__init__.py`, `app/settings.py`, `app/container.py`) that extends the library's
-settings and container classes. `BASE_APP` is an app that repeats some of that library
+(`app/__init__.py`, `app/settings.py`, and the container at `container_module`, a
+question, `app/container.py` by default) that extends the library's settings and
+container classes. `BASE_APP` is an app that repeats some of that library
 under its own names; each test takes it and changes what it is about.
 """
 
@@ -25,7 +26,7 @@ _answers_file: .copier-answers.yml
 _skip_if_exists:
   - app/__init__.py
   - app/settings.py
-  - app/container.py
+  - "{{ container_path }}"
 _exclude:
   - "{% if not use_cache %}lib/cache{% endif %}"
   - "{% if not use_queue %}lib/queue{% endif %}"
@@ -42,6 +43,13 @@ use_cache:
 use_queue:
   type: bool
   default: false
+container_module:
+  type: str
+  default: app.container
+container_path:
+  type: str
+  default: "{{ container_module | replace('.', '/') }}.py"
+  when: false
 """
 
 LIFECYCLE = '''\
@@ -128,10 +136,17 @@ class CoreContainer(containers.DeclarativeContainer):
 from flask import Flask
 
 
-def install_error_pages(app: Flask) -> None:
+def configure_errors(app: Flask) -> None:
     app.register_error_handler(404, lambda error: ({"error": "not found"}, 404))
 ''',
     "template/lib/web/__init__.py": "",
+    "template/lib/web/docs.py": '''\
+from flask import Flask
+
+
+def configure_docs(app: Flask, title: str) -> None:
+    app.config["DOCS_TITLE"] = title
+''',
     "template/lib/web/health.py": HEALTH,
     "template/lib/text/__init__.py": "",
     "template/lib/text/words.py": '''\
@@ -168,14 +183,16 @@ class QueueClient:
 
 from flask import Flask
 
-from lib.core.errors import install_error_pages
+from lib.core.errors import configure_errors
+from lib.web.docs import configure_docs
 from lib.web.health import health_bp
 
 
 def create_app() -> Flask:
     app = Flask(__name__)
     app.register_blueprint(health_bp)
-    install_error_pages(app)
+    configure_docs(app, title="{{ project_name }}")
+    configure_errors(app)
     return app
 ''',
     "template/app/settings.py": '''\
@@ -185,7 +202,7 @@ from lib.core.settings import BaseConfig
 class Config(BaseConfig):
     """The app's settings."""
 ''',
-    "template/app/container.py": '''\
+    "template/{{ container_path }}.jinja": '''\
 from lib.core.container import CoreContainer
 
 
@@ -209,6 +226,7 @@ line-length = 100
     "app/__init__.py": '''\
 from flask import Flask
 
+from app.docs import configure_docs
 from app.errors import register_errors
 from app.web.health import health_bp
 
@@ -216,6 +234,7 @@ from app.web.health import health_bp
 def create_app() -> Flask:
     app = Flask(__name__)
     app.register_blueprint(health_bp)
+    configure_docs(app)
     register_errors(app)
     return app
 ''',
@@ -225,6 +244,13 @@ from flask import Flask
 
 def register_errors(app: Flask) -> None:
     app.register_error_handler(404, lambda error: ({"error": "missing"}, 404))
+''',
+    "app/docs.py": '''\
+from flask import Flask
+
+
+def configure_docs(app: Flask) -> None:
+    app.config["DOCS_TITLE"] = "Orders"
 ''',
     "app/settings.py": '''\
 from pydantic_settings import BaseSettings

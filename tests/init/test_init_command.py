@@ -121,8 +121,8 @@ def test_bad_data_is_one_line_and_exit_2(mini_template: Path, make_app: MakeApp)
     code, _, stderr = migrate("init", "--template", mini_template, "--target", make_app(), "--data", "nope=1")
 
     assert code == 2
-    assert stderr == "error: --data nope: the template asks no such question (it asks: project_description, " \
-                     "project_name, use_cache, use_queue)\n"
+    assert stderr == "error: --data nope: the template asks no such question (it asks: container_module, " \
+                     "project_description, project_name, use_cache, use_queue)\n"
 
 
 def test_a_missing_template_is_one_line_and_exit_2(make_app: MakeApp, tmp_path: Path) -> None:

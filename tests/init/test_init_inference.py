@@ -171,10 +171,13 @@ def test_a_class_under_another_name_is_a_commented_low_confidence_symbol_move(
 def test_scaffolding_parallel_moves_a_function_under_its_new_name(mini_template: Path, make_app: MakeApp) -> None:
     inference = run(mini_template, make_app())
 
-    assert active_moves(inference)["app.errors.register_errors"] == "lib.core.errors.install_error_pages"
+    assert active_moves(inference)["app.errors.register_errors"] == "lib.core.errors.configure_errors"
     assert "app.errors" not in active_moves(inference)  # its only function moves by name
     move = next(m for m in inference.symbol_moves if m.old == "app.errors.register_errors")
-    assert "create_app() calls lib.core.errors.install_error_pages(app)" in move.evidence
+    assert "create_app() calls lib.core.errors.configure_errors(app)" in move.evidence
+    # configure_docs(app) has the same arguments as configure_errors(app) and shares a word
+    # with it, but the template calls a configure_docs of its own there: that is its match
+    assert not any(m.old == "app.docs.configure_docs" for m in inference.symbol_moves)
     assert deleted(inference)["app/errors.py"] == "high"
 
 
@@ -208,16 +211,21 @@ def test_a_rename_that_would_collide_is_a_question(mini_template: Path, make_app
     assert not rename.active
 
 
-def test_a_container_elsewhere_is_rebased_where_it_lives_and_noted(mini_template: Path, make_app: MakeApp) -> None:
+def test_a_container_elsewhere_answers_the_question_naming_its_module(mini_template: Path, make_app: MakeApp) -> None:
     container = BASE_APP["app/container.py"]
     inference = run(mini_template, make_app({"app/services/__init__.py": "",
                                              "app/services/container.py": container},
                                             remove=("app/container.py",)))
 
+    answer = inference.answers["container_module"]
+    assert (answer.value, answer.confidence) == ("app.services.container", "high")
+    assert "keeps Container in app/services/container.py" in answer.evidence
     rebase = next(r for r in inference.rebases if r.base == "lib.core.container.CoreContainer")
     assert rebase.app_class == "app.services.container.Container"
-    assert rebase.rename_to == "AppContainer"
-    assert any("keeps Container in app/services/container.py" in item for item in inference.checklist)
+    assert rebase.rename_to == "AppContainer" and rebase.location_note is None
+    skip = {d.path for d in inference.files if d.action == "skip"}
+    assert "app/services/container.py" in skip  # where the template now renders its scaffolding
+    assert not any("container" in item and "leave it out" in item for item in inference.checklist)
 
 
 def test_tests_of_moved_modules_go_with_their_evidence_others_stay(mini_template: Path, make_app: MakeApp) -> None:
@@ -354,3 +362,17 @@ def test_members_compare_after_the_plans_moves(mini_template: Path, make_app: Ma
     rebase = next(r for r in inference.rebases if r.base == "lib.core.container.CoreContainer")
     assert set(rebase.dropped) == {"config", "lifecycle"}
     assert rebase.kept == [] and rebase.kept_reading == []
+
+
+def test_a_class_the_template_defines_whole_is_a_question_not_a_rebase(mini_template: Path,
+                                                                        make_app: MakeApp) -> None:
+    runtime = LIFECYCLE + "".join(f"\n\ndef {name}() -> int:\n    return 0\n"
+                                  for name in ("uptime", "load", "memory", "threads"))
+    inference = run(mini_template, make_app({"app/runtime.py": runtime}))
+
+    assert inference.matching.modules["app.runtime"].decision == "question"
+    assert not any(r.app_class == "app.runtime.Lifecycle" for r in inference.rebases)
+    entry = next(s.entry for s in inference.plan.steps if s.entry.value.get("codemod") == "move")
+    question = entry.value["moves"]["app.runtime.Lifecycle"]
+    assert question.value == "lib.core.lifecycle.Lifecycle" and not question.active
+    assert "use that one (and delete the app's)?" in (question.question or "")
