@@ -11,7 +11,6 @@ template; the scratch folders are removed before `infer` returns.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,16 @@ from migrator.init.model import DraftPlan, Entry
 from migrator.init.plan_builder import build_plan
 from migrator.init.project import Project
 from migrator.init.rebases import Rebase, infer_rebases, judge_members
-from migrator.init.render import Template, matches, open_template, rendered_files
+from migrator.init.render import (
+    Template,
+    matches,
+    open_template,
+    rendered_files,
+    runtime_dependencies,
+)
 from migrator.init.routes import endpoints
 from migrator.init.scaffold import Parallel, call_parallels, import_parallels, scaffold_pairs
 from migrator.init.template_files import FileDecision, decide_files
-from migrator.merge.toml import requirement_name
 
 
 @dataclass
@@ -81,21 +85,33 @@ def template_src(template: Template, target: Path) -> str:
     return Path(os.path.relpath(template.folder, target.resolve())).as_posix()
 
 
-def _library(project: Project, patterns: list[str]) -> set[str]:
-    return {m for m, index in project.code.items() if not matches(index.path, patterns)}
+@dataclass
+class Rendered:
+    """One render of the template, read: its files, modules, scaffolding and library."""
 
+    root: Path
+    project: Project
+    files: set[str]
+    patterns: list[str]
+    """The scaffolding patterns (`_skip_if_exists`) for these answers."""
 
-def _ordered_dependencies(root: Path) -> list[str]:
-    try:
-        document = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return []
-    names: list[str] = []
-    for requirement in document.get("project", {}).get("dependencies", []):
-        name = requirement_name(requirement)
-        if name not in names:
-            names.append(name)
-    return names
+    @classmethod
+    def of(cls, template: Template, answers: dict[str, Any]) -> Rendered:
+        root = template.render(answers)
+        return cls(root, Project.read(root), rendered_files(root), template.scaffolding_patterns(answers))
+
+    @property
+    def scaffolding(self) -> set[str]:
+        return {p for p in self.files if matches(p, self.patterns)}
+
+    @property
+    def library(self) -> set[str]:
+        """Modules an app module may move to: neither tests nor app scaffolding."""
+        return {m for m, index in self.project.code.items() if not matches(index.path, self.patterns)}
+
+    def app_modules(self, app: Project) -> list[str]:
+        """The app's modules that are not at a path the template renders itself."""
+        return [m for m, index in app.code.items() if index.path not in self.files]
 
 
 def infer(template_arg: str, target: Path, data: list[str], *, trust: bool = False) -> Inference:
@@ -111,44 +127,31 @@ def infer(template_arg: str, target: Path, data: list[str], *, trust: bool = Fal
         return _infer(template, app, data)
 
 
-def _infer(template: Template, app: Project, data: list[str]) -> Inference:
+def _answers(template: Template, app: Project, data: list[str]) -> dict[str, Answer]:
+    """Match against the template with every flag on (its widest library) to credit flags
+    and locate scaffolding the app keeps elsewhere; then infer every answer."""
     questions = template.questions
     given = parse_data(data, questions)
     provisional = infer_answers(questions, given, app, {}, {}, {})
-    strings = {n: a.value for n, a in provisional.items()
-               if a.written and not questions[n].is_flag}
+    strings = {n: a.value for n, a in provisional.items() if a.written and not questions[n].is_flag}
     flags = {q.name: True for q in questions.values() if q.is_flag}
-
-    # every flag on: the widest library to match against, and to credit flags with
-    wide_answers = {**strings, **flags, **given}
-    wide_root = template.render(wide_answers)
-    wide = Project.read(wide_root)
-    wide_rendered = rendered_files(wide_root)
-    app_modules = [m for m, index in app.code.items() if index.path not in wide_rendered]
-    wide_matching = match_modules(app, wide, _library(wide, template.scaffolding_patterns(wide_answers)),
-                                  app_modules)
+    wide = Rendered.of(template, {**strings, **flags, **given})
+    matching = match_modules(app, wide.project, wide.library, wide.app_modules(app))
+    rebases = infer_rebases(app, wide.project, wide.scaffolding, wide.library, set(matching.moves))
+    locations = {path[: -len(".py")].replace("/", "."): (r.app_class.rpartition(".")[0], r.location_note)
+                 for r in rebases if r.location_note and (path := r.scaffold_path or "").endswith(".py")}
     footprints = template.footprints({**strings, **{k: v for k, v in given.items() if k not in flags}})
-    wide_patterns = template.scaffolding_patterns(wide_answers)
-    wide_rebases = infer_rebases(app, wide, {p for p in wide_rendered if matches(p, wide_patterns)},
-                                 _library(wide, wide_patterns), set(wide_matching.moves))
-    locations = {r.scaffold_path[: -len(".py")].replace("/", "."): (
-        r.app_class.rpartition(".")[0], r.location_note or "") for r in wide_rebases
-        if r.location_note and r.scaffold_path and r.scaffold_path.endswith(".py")}
-    answers = infer_answers(questions, given, app, footprints, wide_matching.moves,
-                            {m: index.path for m, index in wide.modules.items()}, locations)
+    modules = {m: index.path for m, index in wide.project.modules.items()}
+    return infer_answers(questions, given, app, footprints, matching.moves, modules, locations)
 
-    # the inferred answers: everything the plan says comes from this render
+
+def _infer(template: Template, app: Project, data: list[str]) -> Inference:
+    answers = _answers(template, app, data)
     values = {n: a.value for n, a in answers.items() if a.written}
-    root = template.render(values)
-    rendered = rendered_files(root)
-    final = Project.read(root)
-    patterns = template.scaffolding_patterns(values)
-    scaffolding = {p for p in rendered if matches(p, patterns)}
-    library = _library(final, patterns)
-    app_modules = [m for m, index in app.code.items() if index.path not in rendered]
-    matching = match_modules(app, final, library, app_modules)
-
-    pairs = scaffold_pairs(app, final, scaffolding)
+    side = Rendered.of(template, values)  # everything the plan says comes from this render
+    final = side.project
+    matching = match_modules(app, final, side.library, side.app_modules(app))
+    pairs = scaffold_pairs(app, final, side.scaffolding)
     for (source, target_module), evidence in import_parallels(pairs, app).items():
         match = matching.modules.get(source)
         if match is not None and match.template_module == target_module:
@@ -160,50 +163,54 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
         owner = move.old.rpartition(".")[0]
         if move.active and _module_goes(app.modules[owner], symbol_moves):
             moved[owner] = move.new
-    files, identical = decide_files(app.root, root, rendered, patterns, template.answers_file)
-    rebases = infer_rebases(app, final, scaffolding, library, set(moved))
+    files, identical = decide_files(app.root, side.root, side.files, side.patterns, template.answers_file)
+    rebases = infer_rebases(app, final, side.scaffolding, side.library, set(moved))
     plan_moves = {m: t for m, t in moved.items() if t in final.modules}
     plan_moves.update({m.old: m.new for m in symbol_moves if m.active})
     for rebase in rebases:
-        judge_members(rebase, app, root, plan_moves)
-    scaffold_modules = {m for m, index in app.modules.items() if index.path in scaffolding}
+        judge_members(rebase, app, side.root, plan_moves)
+    scaffold_modules = {m for m, index in app.modules.items() if index.path in side.scaffolding}
     table = endpoints(app)
     deletions = infer_deletes(app, moved, scaffold_modules, table)
 
     src = template_src(template, app.root)
-    settings = next((r for r in rebases if _is_settings(final, r)), None)
-    settings_fields = set()
-    if settings is not None:
-        module, _, name = settings.app_class.rpartition(".")
-        settings_fields = set(app.modules[module].classes[name].members)
-        base_module, _, base_name = settings.base.partition(" as ")[0].rpartition(".")
-        settings_fields |= set(final.modules[base_module].classes[base_name].members)
-    env_file = next((p for p in sorted(rendered) if p.rpartition("/")[2].startswith(".env")), None)
-    probes = sorted((e for e in endpoints(final) if e.module in library and e.method == "GET"
-                     and not e.has_parameters), key=lambda e: e.path)
-    run_script = "run.py" if "run.py" in rendered or (app.root / "run.py").is_file() else None
-    checks = infer_checks(
-        app, deleted_modules=sorted(moved), answers_file=template.answers_file,
-        answers=values, src=src,
-        settings_class=settings.class_after_rename if settings else None,
-        settings_fields=settings_fields, env_file=env_file,
-        dependencies=_ordered_dependencies(root), probes=probes, run_script=run_script,
-        duplicates=_package_pair(app, moved, final),
-    )
-    kept = [d.path for d in files if d.action == "skip"]
+    checks = _checks(app, side, src, template.answers_file, values, rebases, moved)
     gone = set(moved) | {d.module for d in deletions}
     items = [
-        *checklist.scaffolding_items(app, final, kept, library, moved),
+        *checklist.scaffolding_items(app, final, [d.path for d in files if d.action == "skip"],
+                                     side.library, moved),
         *checklist.moved_api_items(app, matching.moves, gone),
         *checklist.route_items(app, table, matching.moves, gone),
-        *checklist.broken_import_items(app, final, {m: t for m, t in moved.items() if t in final.modules},
-                                       gone),
+        *checklist.broken_import_items(app, final, plan_moves, gone),
         *checklist.rebase_items(rebases),
     ]
     inference = Inference(app.root, src, answers, matching, symbol_moves, files, identical, rebases,
                           deletions, checks, items, app.configures("ruff"))
     inference.plan = build_plan(inference, app.name or app.root.name)
     return inference
+
+
+def _checks(app: Project, side: Rendered, src: str, answers_file: str, values: dict[str, Any],
+            rebases: list[Rebase], moved: dict[str, str]) -> list[Entry]:
+    final = side.project
+    settings = next((r for r in rebases if _is_settings(final, r)), None)
+    fields: set[str] = set()
+    if settings is not None:
+        module, _, name = settings.app_class.rpartition(".")
+        base_module, _, base_name = settings.base.partition(" as ")[0].rpartition(".")
+        fields = set(app.modules[module].classes[name].members)
+        fields |= set(final.modules[base_module].classes[base_name].members)
+    library = side.library
+    probes = sorted((e for e in endpoints(final) if e.module in library and e.method == "GET"
+                     and not e.has_parameters), key=lambda e: e.path)
+    return infer_checks(
+        app, deleted_modules=sorted(moved), answers_file=answers_file, answers=values, src=src,
+        settings_class=settings.class_after_rename if settings else None, settings_fields=fields,
+        env_file=next((p for p in sorted(side.files) if p.rpartition("/")[2].startswith(".env")), None),
+        dependencies=runtime_dependencies(side.root), probes=probes,
+        run_script="run.py" if "run.py" in side.files or (app.root / "run.py").is_file() else None,
+        duplicates=_package_pair(app, moved, final),
+    )
 
 
 def _package_pair(app: Project, moved: dict[str, str], template: Project) -> tuple[str, str] | None:

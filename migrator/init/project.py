@@ -91,7 +91,7 @@ class Project:
 
     @cached_property
     def runtime_dependencies(self) -> set[str]:
-        return runtime_dependencies(self.root)
+        return set(runtime_dependencies(self.root))
 
     @cached_property
     def all_dependencies(self) -> set[str]:

@@ -135,14 +135,14 @@ class Template:
         flags = [q.name for q in self.questions.values() if q.is_flag]
         base_answers = {**answers, **{f: False for f in flags}}
         base = self.render(base_answers)
-        base_files, base_deps = rendered_files(base), runtime_dependencies(base)
+        base_files, base_deps = rendered_files(base), set(runtime_dependencies(base))
         result = {}
         for flag in flags:
             on = self.render({**base_answers, flag: True})
             result[flag] = FlagFootprint(
                 flag,
                 frozenset(rendered_files(on) - base_files),
-                frozenset(runtime_dependencies(on) - base_deps),
+                frozenset(set(runtime_dependencies(on)) - base_deps),
             )
         return result
 
@@ -172,19 +172,20 @@ def rendered_files(root: Path) -> set[str]:
             if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
-def runtime_dependencies(root: Path, name: str = "pyproject.toml") -> set[str]:
-    """Normalised names of `[project] dependencies` (or poetry's main group) of a pyproject."""
+def runtime_dependencies(root: Path, name: str = "pyproject.toml") -> list[str]:
+    """Normalised names of `[project] dependencies` (or poetry's main group) of a pyproject,
+    in the file's order."""
     path = root / name
     if not path.is_file():
-        return set()
+        return []
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return set()
-    names = {requirement_name(r) for r in document.get("project", {}).get("dependencies", [])}
+        return []
     poetry = document.get("tool", {}).get("poetry", {}).get("dependencies", {})
-    names.update(requirement_name(n) for n in poetry if n != "python")
-    return names
+    names = [requirement_name(r) for r in document.get("project", {}).get("dependencies", [])]
+    names += [requirement_name(n) for n in poetry if n != "python"]
+    return list(dict.fromkeys(names))
 
 
 def matches(path: str, patterns: list[str]) -> bool:
