@@ -13,6 +13,7 @@ from migrator.init.model import DraftPlan, Entry, Section
 
 if TYPE_CHECKING:
     from migrator.init.draft import Inference
+    from migrator.init.match import SymbolCandidate
     from migrator.init.rebases import Rebase
 
 
@@ -56,16 +57,12 @@ def _move_step(inference: Inference) -> Section | None:
                 match.template_module, "low", match.evidence(),
                 question=f"only part of {module}'s API is in {match.template_module}: move it (what "
                          f"is not there has to stay in the app), or move single names?")
+    by_symbol: dict[str, list[SymbolCandidate]] = {}
     for candidate in inference.matching.symbols:
-        if candidate.app_symbol in moves:
-            continue
-        mine, theirs = candidate.app_symbol.rpartition(".")[2], candidate.template_symbol.rpartition(".")[2]
-        question = (f"{mine} is the template's {candidate.template_symbol}: use that one (and delete "
-                    f"the app's)?" if mine == theirs else
-                    f"{mine} has no counterpart under its own name; is it {theirs}?")
-        moves[candidate.app_symbol] = Entry(
-            candidate.template_symbol, "low", f"{candidate.evidence} (score {candidate.score:.2f})",
-            question=question)
+        by_symbol.setdefault(candidate.app_symbol, []).append(candidate)
+    for symbol, candidates in by_symbol.items():
+        if symbol not in moves:
+            moves[symbol] = candidate_entry(candidates)
     if not moves:
         return None
     step = {"name": "Point imports at the template's modules", "codemod": "move", "moves": moves}
@@ -75,6 +72,20 @@ def _move_step(inference: Inference) -> Section | None:
     if not active:
         entry.question = "no app module matches a template module well enough; move any of these?"
     return Section(entry, "Module moves: the app modules the template's library replaces")
+
+
+def candidate_entry(candidates: list[SymbolCandidate]) -> Entry:
+    """The best candidate as a commented-out move; the others named in its question."""
+    best, *others = candidates
+    mine, theirs = best.app_symbol.rpartition(".")[2], best.template_symbol.rpartition(".")[2]
+    if mine == theirs:
+        question = f"{mine} is the template's {best.template_symbol}: use that one (and delete the app's)?"
+    else:
+        question = f"{mine} has no counterpart under its own name; is it {theirs}?"
+    if others:
+        question += " Other candidates: " + ", ".join(f"{c.template_symbol} ({c.score:.2f}: {c.evidence})"
+                                                      for c in others)
+    return Entry(best.template_symbol, "low", f"{best.evidence} (score {best.score:.2f})", question)
 
 
 def _rename_and_rebase_steps(inference: Inference) -> list[Section]:

@@ -16,8 +16,9 @@ from conftest import BASE_APP, HEALTH, LIFECYCLE
 
 from migrator.errors import UsageError
 from migrator.init.draft import Inference, infer
-from migrator.init.match import MOVE_THRESHOLD, QUESTION_THRESHOLD
+from migrator.init.match import MOVE_THRESHOLD, QUESTION_THRESHOLD, SymbolCandidate
 from migrator.init.model import plain
+from migrator.init.plan_builder import candidate_entry
 
 MakeApp = Callable[..., Path]
 
@@ -376,3 +377,14 @@ def test_a_class_the_template_defines_whole_is_a_question_not_a_rebase(mini_temp
     question = entry.value["moves"]["app.runtime.Lifecycle"]
     assert question.value == "lib.core.lifecycle.Lifecycle" and not question.active
     assert "use that one (and delete the app's)?" in (question.question or "")
+
+
+def test_the_other_candidates_are_named_in_the_question() -> None:
+    candidates = [SymbolCandidate("app.hooks.StopHooks", "lib.core.lifecycle.Lifecycle", 0.8, "shares 4"),
+                  SymbolCandidate("app.hooks.StopHooks", "lib.core.jobs.Jobs", 0.5, "shares 3")]
+
+    entry = candidate_entry(candidates)
+
+    assert (entry.value, entry.confidence, entry.active) == ("lib.core.lifecycle.Lifecycle", "low", False)
+    assert entry.question == ("StopHooks has no counterpart under its own name; is it Lifecycle? "
+                              "Other candidates: lib.core.jobs.Jobs (0.50: shares 3)")
