@@ -10,11 +10,12 @@ and, for tests, the dotted strings (patch targets) and the URLs a test client re
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from migrator.codemods.base import module_name_for
@@ -183,6 +184,10 @@ class ModuleIndex:
     """Every attribute name read anywhere (`x.compute_hash` gives compute_hash)."""
     names: set[str] = field(default_factory=set)
     """Every module-level name bound (public or not)."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """`Alias = Name` at module level: alias -> the absolute dotted name it stands for."""
+    exports: list[str] = field(default_factory=list)
+    """`__all__`, when the module declares it."""
 
     def public_api(self) -> dict[str, ClassInfo | FunctionInfo | BlueprintInfo | str]:
         api: dict[str, ClassInfo | FunctionInfo | BlueprintInfo | str] = {}
@@ -217,6 +222,13 @@ class _Reader:
     def __init__(self, index: ModuleIndex, tree: ast.Module) -> None:
         self.index = index
         self.tree = tree
+        self.texts = {
+            target.id: stmt.value.value
+            for stmt in tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+            for target in stmt.targets if isinstance(target, ast.Name)
+        }
+        """Module-level string constants (`DEFAULT_URL_PREFIX = "/api/sse"`)."""
 
     def read(self) -> None:
         for node in ast.walk(self.tree):
@@ -265,12 +277,25 @@ class _Reader:
             return f"{full}.{rest}" if rest else full
         return dotted
 
+    def _local(self, expr: ast.expr) -> str | None:
+        """The absolute dotted name a module-level name or attribute chain refers to
+        (a builtin such as `Exception` stays as it is)."""
+        dotted = _dotted(expr)
+        if dotted is None:
+            return None
+        head = dotted.partition(".")[0]
+        if head in self.index.imports:
+            return self.resolve(expr)
+        if hasattr(builtins, head):
+            return dotted
+        return f"{self.index.module}.{dotted}"
+
     def _top_level(self, stmt: ast.stmt) -> None:
         index = self.index
         if isinstance(stmt, ast.ClassDef):
             index.names.add(stmt.name)
             index.classes[stmt.name] = ClassInfo(
-                stmt.name, stmt.lineno, [self.resolve(b) or ast.unparse(b) for b in stmt.bases],
+                stmt.name, stmt.lineno, [self._local(b) or ast.unparse(b) for b in stmt.bases],
                 _members(stmt),
             )
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -290,8 +315,14 @@ class _Reader:
             value = stmt.value
             if value is None:
                 return
+            if "__all__" in names and isinstance(value, (ast.List, ast.Tuple)):
+                index.exports = [e.value for e in value.elts
+                                 if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                return
+            if isinstance(value, (ast.Name, ast.Attribute)) and (target := self._local(value)):
+                index.aliases.update({name: target for name in names})
             if isinstance(value, ast.Call) and (self.resolve(value.func) or "").endswith("Blueprint"):
-                prefix = _keyword(value, "url_prefix") or ""
+                prefix = _keyword(value, "url_prefix", self.texts) or ""
                 for name in names:
                     index.blueprints[name] = BlueprintInfo(name, prefix)
                 return
@@ -312,7 +343,7 @@ class _Reader:
             receiver = _dotted(func.value) or ""
             blueprint = _dotted(node.args[0]) or ""
             self.index.registrations.append(
-                Registration(receiver, blueprint, _keyword(node, "url_prefix"))
+                Registration(receiver, blueprint, _keyword(node, "url_prefix", self.texts))
             )
             return
         method = func.attr.lower()
@@ -345,11 +376,16 @@ def _dotted(expr: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _keyword(call: ast.Call, name: str) -> str | None:
+def _keyword(call: ast.Call, name: str, texts: dict[str, str] | None = None) -> str | None:
+    """A keyword argument's string: a literal, or a module-level string constant's value."""
     for keyword in call.keywords:
-        if keyword.arg == name and isinstance(keyword.value, ast.Constant):
+        if keyword.arg != name:
+            continue
+        if isinstance(keyword.value, ast.Constant):
             value = keyword.value.value
             return value if isinstance(value, str) else None
+        if isinstance(keyword.value, ast.Name) and texts is not None:
+            return texts.get(keyword.value.id)
     return None
 
 
@@ -450,7 +486,8 @@ def _importable(path: str) -> bool:
 
 
 def index_tree(root: Path, paths: Iterable[str] | None = None) -> dict[str, ModuleIndex]:
-    """Module name -> index, for every Python file below root that parses."""
+    """Module name -> index, for every Python file below root that parses, with the names
+    each module re-exports or aliases materialised as its own (see `follow_reexports`)."""
     modules: dict[str, ModuleIndex] = {}
     for rel in python_files(root) if paths is None else paths:
         try:
@@ -460,4 +497,35 @@ def index_tree(root: Path, paths: Iterable[str] | None = None) -> dict[str, Modu
         index = index_source(source, rel)
         if index is not None:
             modules[index.module] = index
+    follow_reexports(modules)
     return modules
+
+
+def follow_reexports(modules: dict[str, ModuleIndex], rounds: int = 5) -> None:
+    """Give each module the definitions it exposes under its own names: aliases
+    (`ShutdownCoordinator = LifecycleCoordinator`) and names in `__all__` it imports from
+    another module of the tree. Chains are followed `rounds` deep."""
+    for _ in range(rounds):
+        changed = False
+        for index in modules.values():
+            wanted = dict(index.aliases)
+            wanted.update({n: index.imports[n] for n in index.exports if n in index.imports})
+            for name, target in wanted.items():
+                owner = modules.get(target.rpartition(".")[0])
+                changed |= owner is not None and _adopt(index, name, owner, target.rpartition(".")[2])
+        if not changed:
+            return
+
+
+def _adopt(index: ModuleIndex, name: str, owner: ModuleIndex, attr: str) -> bool:
+    if name in index.classes or name in index.functions or name in index.blueprints:
+        return False
+    if attr in owner.classes:
+        index.classes[name] = replace(owner.classes[attr], name=name)
+    elif attr in owner.functions and not owner.functions[attr].routes:  # a view stays where it is served
+        index.functions[name] = replace(owner.functions[attr], name=name)
+    elif attr in owner.blueprints:
+        index.blueprints[name] = owner.blueprints[attr]
+    else:
+        return False
+    return True

@@ -147,7 +147,18 @@ from flask import Flask
 def configure_docs(app: Flask, title: str) -> None:
     app.config["DOCS_TITLE"] = title
 ''',
-    "template/lib/web/health.py": HEALTH,
+    # the prefix through a constant, as a template may write it
+    "template/lib/web/health.py": HEALTH.replace(
+        'health_bp = Blueprint("health", __name__, url_prefix="/health")',
+        'PREFIX = "/health"\nhealth_bp = Blueprint("health", __name__, url_prefix=PREFIX)'),
+    # another name for the same class, as a template may offer it
+    "template/lib/core/shutdown.py": '''\
+from lib.core.lifecycle import Lifecycle
+
+Stopper = Lifecycle
+
+__all__ = ["Stopper"]
+''',
     "template/lib/text/__init__.py": "",
     "template/lib/text/words.py": '''\
 def slugify(text: str) -> str:

@@ -388,3 +388,12 @@ def test_the_other_candidates_are_named_in_the_question() -> None:
     assert (entry.value, entry.confidence, entry.active) == ("lib.core.lifecycle.Lifecycle", "low", False)
     assert entry.question == ("StopHooks has no counterpart under its own name; is it Lifecycle? "
                               "Other candidates: lib.core.jobs.Jobs (0.50: shares 3)")
+
+
+def test_a_class_the_template_offers_under_an_alias_matches_it(mini_template: Path, make_app: MakeApp) -> None:
+    stopper = LIFECYCLE.replace("class Lifecycle:", "class Stopper:")
+    inference = run(mini_template, make_app({"app/stopper.py": stopper}))
+
+    match = inference.matching.modules["app.stopper"]
+    assert (match.template_module, match.score, match.decision) == ("lib.core.shutdown", 1.0, "move")
+    assert "Stopper with 5 of its 5 public members" in match.evidence()
