@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migrator.init.index import ModuleIndex
+from migrator.init.definitions import ModuleIndex
 from migrator.init.project import Project
 from migrator.init.routes import Endpoint, endpoint_for
 

@@ -19,8 +19,8 @@ from migrator.errors import UsageError
 from migrator.init import checklist
 from migrator.init.answers import Answer, infer_answers, parse_data
 from migrator.init.checks import infer_checks
+from migrator.init.definitions import ModuleIndex
 from migrator.init.deletes import Deletion, infer_deletes
-from migrator.init.index import ModuleIndex
 from migrator.init.match import Matching, ModuleMatch, match_modules
 from migrator.init.model import DraftPlan, Entry
 from migrator.init.plan_builder import build_plan

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from migrator.init.index import ClassInfo, FunctionInfo, Member, ModuleIndex
+from migrator.init.definitions import ClassInfo, FunctionInfo, Member, ModuleIndex
 from migrator.init.project import Project
 from migrator.init.routes import Endpoint, blueprint_prefixes, endpoints, normalised
 

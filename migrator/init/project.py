@@ -13,7 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from migrator.init.index import ModuleIndex, index_tree, is_test_path
+from migrator.init.definitions import ModuleIndex, is_test_path
+from migrator.init.index import index_tree
 from migrator.init.render import runtime_dependencies
 from migrator.verify.dependencies import declared_packages
 

@@ -28,7 +28,7 @@ from migrator.codemods.class_members import ClassSource, class_chain
 from migrator.codemods.member_equivalence import Verdict, compare_members
 from migrator.codemods.move import Move, MoveConfig
 from migrator.codemods.rename import Rename, RenameConfig
-from migrator.init.index import ClassInfo
+from migrator.init.definitions import ClassInfo
 from migrator.init.match import class_members
 from migrator.init.project import Project
 

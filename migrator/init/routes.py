@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from migrator.init.index import ModuleIndex, Registration
+from migrator.init.definitions import ModuleIndex, Registration
 from migrator.init.project import Project
 
 _CONVERTER = re.compile(r"<[^>]*>")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migrator.init.index import FunctionInfo, ModuleIndex
+from migrator.init.definitions import FunctionInfo, ModuleIndex
 from migrator.init.match import name_words
 from migrator.init.project import Project
 

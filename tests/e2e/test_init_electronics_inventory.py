@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,16 @@ from migrator.init.compare import compare
 from migrator.plan import plan_json_schema
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def venv_python_on_path() -> Iterator[None]:
+    """`python` in the plans' command steps and checks is this virtual environment's (it
+    has the fixture's dependencies), also where the engine takes the app's interpreter from
+    PATH."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+        yield
 
 
 @dataclass
