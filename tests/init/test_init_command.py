@@ -130,3 +130,17 @@ def test_a_missing_template_is_one_line_and_exit_2(make_app: MakeApp, tmp_path: 
 
     assert code == 2
     assert stderr.startswith("error: template") and "not found" in stderr
+
+
+def test_a_template_given_as_a_git_url_is_cloned_and_named_by_its_url(
+        mini_template: Path, make_app: MakeApp, make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "published" / "mini", {
+        p.relative_to(mini_template).as_posix(): p.read_text()
+        for p in mini_template.rglob("*") if p.is_file()})
+    url = repo.as_uri()
+
+    result = run_init(url, make_app(), [], None)
+
+    copier = yaml.safe_load(result.text)["steps"][0]["copier"]
+    assert copier["src"] == url
+    assert result.inference.matching.modules["app.web.health"].template_module == "lib.web.health"
