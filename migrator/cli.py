@@ -325,6 +325,46 @@ def demo_command(
             raise typer.Exit(1)
 
 
+@app.command("init")
+def init_command(
+    template: Annotated[str, typer.Option("--template", help="The Copier template: a folder "
+                                          "or a git URL.", show_default=False, metavar="SRC")],
+    target: Annotated[Path, typer.Option("--target", "-t", help="The app's folder (read only).",
+                                         show_default=False, metavar="APP")],
+    data: Annotated[list[str] | None, typer.Option("--data", "-d", help="Answer a template "
+                                                   "question (repeatable), e.g. use_s3=true.",
+                                                   show_default=False, metavar="KEY=VALUE")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan here "
+                                                "(default: print it).", show_default=False,
+                                                metavar="PLAN")] = None,
+    json_out: JsonOpt = False,
+    trust: Annotated[bool, typer.Option("--trust", help="Let Copier load the template's Jinja "
+                                        "extensions.")] = False,
+) -> None:
+    """Draft a plan for --target from --template, with the evidence for every entry.
+
+    Renders the template into scratch folders, reads both sides and infers the answers,
+    module moves, copier skip/merge lists, rebases, deletes and checks. Each entry's YAML
+    comment gives its confidence and evidence; what it cannot decide is written commented
+    out with a question. The app and the template are never modified. With --json, prints
+    the inference (answers, matches, scores).
+
+    Example: migrate init --template ../template --target ../my-app --output my-app.yaml
+    """
+    from migrator.init import command as init
+
+    out = _output()
+    with _user_errors(json_out, out):
+        result = init.run_init(template, target, data or [], output, trust=trust)
+        if json_out:
+            print(report.dumps(init.result_json(result)))
+            return
+        if output is None:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
+        print(init.summary(result), file=sys.stderr if output is None else sys.stdout)
+
+
 def main() -> None:
     """Console-script entry point."""
     # A run builds millions of short-lived LibCST nodes: keep the collector off the

@@ -81,7 +81,8 @@ def locate_template(src: str, target: Path) -> TemplateSource:
     return TemplateSource(src, str(path), False, is_root, None if is_root else repo_root)
 
 
-def _config(path: Path) -> dict[str, Any]:
+def template_config(path: Path) -> dict[str, Any]:
+    """copier.yml (or copier.yaml) of the template folder `path`: its settings and questions."""
     for name in _CONFIG_FILES:
         if (path / name).is_file():
             try:
@@ -169,7 +170,7 @@ class CopierStep(StepModel):
                     "make the template its own git repository and tag it, or drop ref",
                 )
             ctx.warnings.append(self.no_commit_warning(source))
-        features = sorted(k.lstrip("_") for k in _UNSAFE_KEYS if _config(path).get(k))
+        features = sorted(k.lstrip("_") for k in _UNSAFE_KEYS if template_config(path).get(k))
         if features and not (self.trust or ctx.trust):
             raise PreflightError(
                 f"template {self.src!r} uses {', '.join(features)}, which run code on this machine",
