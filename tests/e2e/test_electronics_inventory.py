@@ -26,22 +26,23 @@ from pathlib import Path
 import pytest
 import yaml
 from e2e_helpers import (
-    IGNORED_ENV,
-    UNTRACKED_NOTE,
+    DryRunThenApply,
     add_user_files,
-    assert_same_tree,
-    describe_failures,
-    file_diff,
+    apply_with_a_failing_test,
+    assert_dry_run_equals_the_real_run,
+    assert_every_check_passed,
+    assert_rollback_restores_the_tree,
+    assert_second_apply_is_refused,
+    dry_run_then_apply,
     git,
-    patch_paths,
     release_v0_2_0,
     run_cli,
     venv_env,
 )
 from treehash import fingerprint
 
-from migrator import demo, engine, workspace
-from migrator.errors import AlreadyApplied, MigratorError, UsageError, VerificationFailed
+from migrator import demo, engine
+from migrator.errors import MigratorError, UsageError
 
 pytestmark = pytest.mark.slow
 
@@ -85,136 +86,42 @@ def full_apply(world: demo.World, sources: demo.Sources) -> FullApply:
 
 def test_apply_passes_every_check_postgres_included(full_apply: FullApply,
                                                     sources: demo.Sources) -> None:
-    report = full_apply.report
-    verification = report.verification if report else None
-    assert verification is not None, f"the apply stopped before verification: {full_apply.error}"
-    planned = [check.name for check in engine.load_plan(sources.plan).checks]
-    assert "postgres" in planned
-    assert [r.name for r in verification.results] == planned, "not every check ran"
-    assert verification.passed, (
-        f"{len(verification.failed)} of {len(planned)} checks failed:\n"
-        + describe_failures(verification))
-    assert full_apply.error is None, f"the checks passed but the apply failed: {full_apply.error}"
-    assert report is not None and not report.rolled_back
-    assert set(REPLACED_FILES) <= set(report.changes.deleted)
+    assert_every_check_passed(full_apply.report, full_apply.error, sources.plan, REPLACED_FILES)
 
 
 def test_rollback_restores_the_tree_byte_for_byte(full_apply: FullApply) -> None:
-    app = full_apply.app
     assert full_apply.report is not None and full_apply.report.changes, \
         f"nothing was applied to roll back: {full_apply.error}"
-    assert (app / "common").is_dir() and not (app / REPLACED_FILES[0]).exists()
-
-    rolled = run_cli("rollback", "--target", app, "--yes")
-
-    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    assert (app / UNTRACKED_NOTE).read_text().startswith("call the supplier")
-    assert (app / IGNORED_ENV).read_text() == "# local overrides, never committed\n"
-    assert not (app / "common").exists()
-    assert_same_tree(full_apply.before, fingerprint(app), "after `migrate rollback`")
+    assert_rollback_restores_the_tree(full_apply.app, full_apply.before, REPLACED_FILES)
 
 
 # -- 3 and 6: dry run vs real run, then the second apply ----------------------------------
-@dataclass
-class QuickApply:
-    app: Path
-    before: dict[str, str]
-    after_dry_run: dict[str, str]
-    dry_run: engine.ApplyReport
-    real: engine.ApplyReport
-    real_diff: tuple[workspace.Changes, str]
-    """The applied tree against the checkpoint, by the workspace's own diff helper."""
-
-
 @pytest.fixture(scope="module")
-def quick_apply(fresh_app: Callable[[str], Path], sources: demo.Sources) -> QuickApply:
-    app = fresh_app("DryRunThenApply")
-    before = fingerprint(app)
-    dry_run = engine.apply(sources.plan, app, dry_run=True, python=demo.APP_PYTHON)
-    after_dry_run = fingerprint(app)
-    real = engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
-    repo = workspace.Repo.open(app)
-    checkpoint = repo.ref(workspace.CHECKPOINT_REF)
-    assert checkpoint is not None, "the real apply left no checkpoint"
-    changes, patch, _ = workspace.attempt_changes(repo, checkpoint)
-    return QuickApply(app, before, after_dry_run, dry_run, real, (changes, patch))
+def quick_apply(fresh_app: Callable[[str], Path], sources: demo.Sources) -> DryRunThenApply:
+    return dry_run_then_apply(sources.plan, fresh_app("DryRunThenApply"), demo.APP_PYTHON)
 
 
-def test_dry_run_diff_equals_the_real_diff_and_touches_nothing(quick_apply: QuickApply) -> None:
-    assert_same_tree(quick_apply.before, quick_apply.after_dry_run, "after the dry run")
-
-    dry, real = quick_apply.dry_run, quick_apply.real
-    real_changes, real_patch = quick_apply.real_diff
-    assert set(REPLACED_FILES) <= set(dry.changes.deleted)
-    assert "common/core/settings.py" in dry.changes.created
-    assert dry.changes == real_changes, (
-        "the dry run and the real run change different files:\n"
-        f"only in the dry run: {sorted(patch_paths(dry.patch) - patch_paths(real_patch))}\n"
-        f"only in the real run: {sorted(patch_paths(real_patch) - patch_paths(dry.patch))}")
-    assert real.patch == real_patch  # the report of the run states what the tree holds
-    if dry.patch != real_patch:
-        differing = sorted(
-            path for path in patch_paths(real_patch)
-            if file_diff(dry.patch, path) != file_diff(real_patch, path))
-        pytest.fail(f"the dry-run patch differs from the real one in {differing}")
+def test_dry_run_diff_equals_the_real_diff_and_touches_nothing(
+        quick_apply: DryRunThenApply) -> None:
+    assert_dry_run_equals_the_real_run(quick_apply, REPLACED_FILES, {"common/core/settings.py"})
 
 
-def test_second_apply_is_refused_and_changes_nothing(quick_apply: QuickApply,
+def test_second_apply_is_refused_and_changes_nothing(quick_apply: DryRunThenApply,
                                                      sources: demo.Sources) -> None:
-    app = quick_apply.app
     assert quick_apply.real.changes, "the first apply changed nothing"
-    before = fingerprint(app)
-
-    with pytest.raises(AlreadyApplied) as refused:
-        engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
-    assert refused.value.exit_code == 3
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (API)")
-
-    second = run_cli("apply", sources.plan, "--target", app, "--no-verify", "--python",
-                     demo.APP_PYTHON)
-    assert second.returncode == 3, second.stdout + second.stderr
-    assert "already applied" in second.stderr
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (CLI)")
+    assert_second_apply_is_refused(sources.plan, quick_apply.app, demo.APP_PYTHON)
 
 
 # -- 4: a deliberately failing app test ---------------------------------------------------
 def test_failing_app_test_exits_1_rolls_back_and_keeps_the_patch(
         fresh_app: Callable[[str], Path], sources: demo.Sources) -> None:
-    app = fresh_app("FailingTest")
-    failing = app / "tests" / "test_deliberately_failing.py"
-    failing.write_text("def test_deliberately_failing() -> None:\n    assert False\n")
-    git(app, "add", "-A")
-    git(app, "commit", "-q", "-m", "A deliberately failing test")
-    add_user_files(app)
-    before = fingerprint(app)
-    plan = engine.load_plan(sources.plan)
-    others = [check.name for check in plan.checks if check.name != "all tests pass"]
+    patch, touched = apply_with_a_failing_test(sources.plan, fresh_app("FailingTest"),
+                                               demo.APP_PYTHON)
 
-    with pytest.raises(VerificationFailed) as failed:
-        engine.apply(sources.plan, app, skip_checks=others, allow_dirty=True,
-                     python=demo.APP_PYTHON)
-
-    assert failed.value.exit_code == 1
-    report: engine.ApplyReport = failed.value.report  # type: ignore[attr-defined]
-    assert report.verification is not None
-    assert [r.name for r in report.verification.failed] == ["all tests pass"]
-    assert "test_deliberately_failing" in "\n".join(report.verification.failed[0].evidence)
-    assert report.rolled_back
-    assert_same_tree(before, fingerprint(app), "after the automatic rollback")
-
-    patch_file = report.attempt_patch
-    assert patch_file is not None and patch_file.is_file(), "no attempt patch was kept"
-    patch = patch_file.read_text()
-    touched = patch_paths(patch)
     assert set(REPLACED_FILES) <= touched
     assert {"common/core/settings.py", "app/services/cas_service.py",
             ".copier-answers.yml", "app/config.py"} <= touched
     assert "class Settings(CommonSettings)" in patch
-    assert "tests/test_deliberately_failing.py" not in touched
-    # The kept patch is the whole attempt: it applies cleanly to the rolled-back tree.
-    check = subprocess.run(["git", "apply", "--check", "--binary", str(patch_file)], cwd=app,
-                           capture_output=True, text=True, check=False)
-    assert check.returncode == 0, check.stderr
 
 
 # -- 5: a new template release through scripts/copier-update.sh ---------------------------

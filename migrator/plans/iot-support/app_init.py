@@ -5,9 +5,9 @@ from typing import cast
 from app.api import api_bp
 from app.app import App
 from app.config import Settings
-from app.errors import register_error_mappings
 from app.extensions import db
 from app.services.container import AppContainer
+from app.utils.error_handling import register_error_mappings
 from app.utils.spectree_config import configure_spectree
 from common.core.app import configure_database, configure_error_handlers, create_base_app
 from common.health.routes import health_bp, register_health_check
