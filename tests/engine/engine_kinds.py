@@ -183,9 +183,69 @@ class RenameName(Codemod[RenameNameConfig]):
         return module.visit(renamer), renamer.count
 
 
+class SlowRenameConfig(RenameNameConfig):
+    reached: str
+    release: str
+
+
+class SlowRename(RenameName):
+    """`test-rename-name` that, on each file, signals `reached` (with its pid) and waits for
+    `release`: it pauses a run inside the codemod's worker processes."""
+
+    name: ClassVar[str] = "test-slow-rename"
+    Config: ClassVar[type[CodemodConfig]] = SlowRenameConfig
+
+    def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
+        config = self.config
+        assert isinstance(config, SlowRenameConfig)
+        Path(config.reached).write_text(str(os.getpid()), encoding="utf-8")
+        _wait_for(Path(config.release))
+        return super().transform(module, file)
+
+
+def _wait_for(release: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def pause_inside_from_env() -> None:
+    """`MIGRATE_TEST_PAUSE_INSIDE=kind:reached:release` pauses a real run inside the shipped
+    step kind `kind`, after it has written part of its work (the crash tests kill it there)."""
+    setting = os.environ.get("MIGRATE_TEST_PAUSE_INSIDE")
+    if not setting:
+        return
+    kind, reached, release = setting.split(":")
+
+    def pause() -> None:
+        Path(reached).write_text(str(os.getpid()), encoding="utf-8")
+        _wait_for(Path(release))
+
+    if kind == "copier":  # after rendering and merging, before the answers file is fixed
+        from migrator.steps.copier import CopierStep
+
+        original_fix = CopierStep._fix_answers
+
+        def fix_then_pause(self: CopierStep, *args: object) -> object:
+            pause()
+            return original_fix(self, *args)  # type: ignore[arg-type]
+
+        CopierStep._fix_answers = fix_then_pause  # type: ignore[method-assign]
+    elif kind != "command":  # a command step pauses in its own command
+        cls = STEP_KINDS[kind]
+        original_apply = cls.apply
+
+        def apply_then_pause(self: StepModel, ctx: StepContext) -> StepOutcome:
+            outcome = original_apply(self, ctx)
+            pause()
+            return outcome
+
+        cls.apply = apply_then_pause  # type: ignore[method-assign]
+
+
 STEPS: list[type[StepModel]] = [PutStep, RemoveStep, PauseStep, FailStep, RefuseStep]
 CHECKS: list[type[CheckModel]] = [FileCheck, PauseCheck]
-CODEMODS: list[type[Codemod]] = [RenameName]
+CODEMODS: list[type[Codemod]] = [RenameName, SlowRename]
 
 
 def register_all() -> None:
