@@ -6,7 +6,8 @@ Taken before the first step, in the target's run-state folder (`Repo.state_dir`)
   folder with its exact mode, each file's raw bytes as a git blob (ignored files by their
   size, times and inode).
 - a commit of the raw bytes of the folder's `git` area, under the checkpoint ref (it keeps
-  the blobs alive; `git diff` against it shows the run), and the user's index, byte for byte.
+  the blobs alive; `git diff` against it shows the run; for a folder inside its repository,
+  the rest of the commit is HEAD's), and the user's index, byte for byte.
 - `store/`: ignored files (and files of a submodule) a step is about to overwrite or delete,
   saved by content before it does (`saved.json` lists them).
 - `after.json`: the scan when the run ended (applied, or kept after a failure), with content
@@ -64,6 +65,7 @@ class Checkpoint:
         write_durably(self.dir / CHECKPOINT, manifest.dumps().encode())
         tree = write_tree(self.repo.git, manifest, temporary_index(self.dir, "checkpoint"))
         head = self.repo.head()
+        tree = self.repo.nest(tree, head, temporary_index(self.dir, "nest"))
         parents = ["-p", head] if head else []
         commit = self.repo.git("commit-tree", tree, *parents, "-m", message, env=IDENTITY).strip()
         saved = self.dir / INDEX_SAVED
@@ -184,7 +186,7 @@ class Checkpoint:
             raise StepFailed(f"the checkpoint scan {self.dir / CHECKPOINT} is missing")
         now = scan(self.repo.root, self.repo.git, [m for m in (self.after(), base) if m])
         tree = write_tree(self.repo.git, now, temporary_index(self.dir, "attempt"))
-        old = self.repo.tree_of(checkpoint)
+        old = self.repo.target_tree(checkpoint)
         return changes(base, now), self.repo.patch(old, tree), tree
 
     def save_attempt(self, checkpoint: str, plan_name: str, label: str = "") -> Path:

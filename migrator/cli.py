@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as OptionError
 from typer.core import TyperGroup
@@ -28,8 +29,8 @@ class _Commands(TyperGroup):
     """A bad option or argument is a failure like any other: one `error:` line, exit 2, and
     under --json the error as JSON on stdout too (instead of Click's usage block)."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: typer.Context |
-                     None = None, **extra: object) -> typer.Context:
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: Context | None = None, **extra: object) -> Context:
         given = list(args)
         try:
             ctx = super().make_context(info_name, args, parent=parent, **extra)
@@ -38,7 +39,7 @@ class _Commands(TyperGroup):
         ctx.meta["migrate.args"] = given
         return ctx
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Context) -> object:
         try:
             return super().invoke(ctx)
         except OptionError as exc:
@@ -70,8 +71,8 @@ app = typer.Typer(
 
 PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False,
                                          metavar="PLAN")]
-TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's git repository.",
-                                         show_default=False)]
+TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's folder: a git "
+                                         "repository or a folder in one.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]

@@ -188,6 +188,13 @@ def preflight(plan: Plan, repo: Repo, *, allow_dirty: bool, trust: bool = False,
         orphan = orphan_checkpoint(repo)
         if orphan is not None:
             raise orphan
+    if real_run:
+        other = overlapping_run(repo)
+        if other is not None:
+            raise HalfApplied(
+                f"a run of plan {other.plan_name!r} on {other.target} is recorded "
+                f"(state {other.state}), and that folder overlaps this one",
+                f"roll it back first: `migrate rollback --target {other.target}`")
     if real_run and journal is not None and journal.state == "applied" \
             and journal.plan_name == plan.name:
         raise AlreadyApplied(
@@ -226,6 +233,21 @@ def preflight(plan: Plan, repo: Repo, *, allow_dirty: bool, trust: bool = False,
         except Exception as exc:  # noqa: BLE001 - a step's own check broke: one line, exit 3
             raise PreflightError(f"{_step_label(index, step)}: preflight failed: "
                                  f"{type(exc).__name__}: {exc}") from None
+
+
+def overlapping_run(repo: Repo) -> Journal | None:
+    """A run recorded for another folder of this worktree that holds this one or lies in it
+    (its checkpoint and this run's would each undo the other's files)."""
+    runs = repo.git_dir / "migrator"
+    for journal_file in [runs / "journal.json", *sorted(runs.glob("targets/*/journal.json"))]:
+        if journal_file.parent == repo.state_dir:
+            continue
+        other = Journal.read(journal_file.parent)
+        if other is not None:
+            folder = Path(other.target)
+            if folder == repo.root or folder in repo.root.parents or repo.root in folder.parents:
+                return other
+    return None
 
 
 def orphan_checkpoint(repo: Repo) -> CheckpointWithoutJournal | None:
@@ -502,7 +524,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
         end = tracker.previous
         report.changes = changes(base, end)
         new = write_tree(repo.git, end, temporary_index(repo.state_dir, "end"))
-        report.patch = repo.patch(repo.tree_of(journal.checkpoint), new)
+        report.patch = repo.patch(repo.target_tree(journal.checkpoint), new)
         if commit:
             journal.created_branch = branch
             journal.write(repo.state_dir)

@@ -92,11 +92,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
     restore_files(repo, checkpoint, base, now, plan.restore)
     _check_settled(repo, base, set(plan.keep))
     result.saved_branch = _restore_head(repo, journal)
-    saved = checkpoint.dir / "index.orig"
-    if journal.index_saved and saved.exists():
-        os.replace(_copy(saved, repo.git_dir / "index.migrate-tmp"), repo.git_dir / "index")
-    elif not journal.index_saved:
-        (repo.git_dir / "index").unlink(missing_ok=True)
+    _restore_index(repo, journal, checkpoint.dir / "index.orig")
     forget_run(repo, journal.checkpoint)
     return result
 
@@ -215,9 +211,33 @@ def _writable(root: Path, rel: str) -> None:
         os.chmod(parent, mode | 0o700)
 
 
-def _copy(source: Path, dest: Path) -> Path:
-    dest.write_bytes(source.read_bytes())
-    return dest
+def _restore_index(repo: Repo, journal: Journal, saved: Path) -> None:
+    """The index as it was, byte for byte; for a folder inside its repository, when entries
+    outside the folder changed since (the user staged other work), only the folder's
+    entries are put back and the rest is left as it is."""
+    index = repo.git_dir / "index"
+    if not journal.index_saved:
+        index.unlink(missing_ok=True)
+        return
+    if not saved.exists():
+        return
+    if not repo.prefix or _entries_outside(repo, index) == _entries_outside(repo, saved):
+        tmp = repo.git_dir / "index.migrate-tmp"
+        tmp.write_bytes(saved.read_bytes())
+        os.replace(tmp, index)
+        return
+    inside = repo.git("ls-files", "-s", "-z", "--full-name", "--", ".",
+                      env={"GIT_INDEX_FILE": str(saved)})
+    repo.git("rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".")
+    if inside:
+        repo.git("update-index", "-z", "--index-info", input=inside.encode("utf-8",
+                                                                          "surrogateescape"))
+
+
+def _entries_outside(repo: Repo, index: Path) -> list[str]:
+    listed = repo.git("ls-files", "-s", "-z", env={"GIT_INDEX_FILE": str(index)}, at_top=True)
+    inside = repo.prefix + "/"
+    return [e for e in listed.split("\0") if e and not e.split("\t", 1)[-1].startswith(inside)]
 
 
 def _check_settled(repo: Repo, base: Manifest, keep: set[str]) -> None:
@@ -238,7 +258,7 @@ def _kept(rel: str, keep: set[str]) -> bool:
 def _save_user_changes(repo: Repo, checkpoint: Checkpoint, now: Manifest, paths: list[str],
                        plan_name: str) -> Path:
     applied = repo.ref(repo.applied_ref)
-    old = repo.tree_of(applied) if applied else repo.tree_of(repo.checkpoint_ref)
+    old = repo.tree_of(applied) if applied else repo.target_tree(repo.checkpoint_ref)
     new = write_tree(repo.git, now, temporary_index(checkpoint.dir, "changes"))
     patch = repo.patch(old, new, *(f":(literal){p}" for p in paths))
     return checkpoint.keep_patch(patch, plan_name, "changes-after-")

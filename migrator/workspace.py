@@ -25,6 +25,7 @@ __all__ = ["CHECKPOINT_REF", "Changes", "GitFailed", "Repo", "attempt_changes",
            "check_branch_name", "commit_on_branch"]
 
 CHECKPOINT_REF = "refs/worktree/migrator/checkpoint"
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 """The checkpoint of a run on a repository's root folder (per worktree)."""
 IDENTITY = {
     "GIT_AUTHOR_NAME": "migrate", "GIT_AUTHOR_EMAIL": "migrate@localhost",
@@ -53,19 +54,20 @@ class Repo:
 
     @classmethod
     def open(cls, target: Path) -> Repo:
-        """The repository whose root is `target`, or NotAGitRepository."""
+        """The folder `target` of a git working tree (its root, or a folder in it)."""
         if not target.is_dir():
             raise NotAGitRepository(f"target {target} is not a directory")
         proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=target,
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            raise NotAGitRepository(f"target {target} is not a git repository",
+            raise NotAGitRepository(f"target {target} is not in a git repository",
                                     "run `git init` and commit the app first")
-        top = Path(proc.stdout.strip()).resolve()
-        if top != target.resolve():
-            raise NotAGitRepository(f"target {target} is inside the git repository {top} "
-                                    "but is not its root", "give the repository root as --target")
-        return cls(target.resolve())
+        repo = cls(target.resolve())
+        if repo.prefix and subprocess.run(["git", "check-ignore", "-q", "--", repo.prefix],
+                                          cwd=repo.top, check=False).returncode == 0:
+            raise NotAGitRepository(f"target {target} is a folder git ignores in {repo.top}",
+                                    "give a folder whose files the repository tracks")
+        return repo
 
     @staticmethod
     def init(folder: Path, templates: Path) -> None:
@@ -77,17 +79,20 @@ class Repo:
 
     # -- plumbing -------------------------------------------------------------------------
     def run_git(self, *args: str, env: dict[str, str] | None = None,
-                input: bytes | None = None) -> bytes:
+                input: bytes | None = None, at_top: bool = False) -> bytes:
+        """git ARGS in the target folder (or at the repository's top with `at_top`)."""
         full_env = {**os.environ, **(env or {})}
-        proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.root,
+        proc = subprocess.run(["git", "-c", "core.quotepath=off", *args],
+                              cwd=self.top if at_top else self.root,
                               env=full_env, input=input, capture_output=True, check=False)
         if proc.returncode != 0:
             raise GitFailed(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
         return proc.stdout
 
     def git(self, *args: str, env: dict[str, str] | None = None,
-            input: bytes | None = None) -> str:
-        return self.run_git(*args, env=env, input=input).decode("utf-8", errors="surrogateescape")
+            input: bytes | None = None, at_top: bool = False) -> str:
+        return self.run_git(*args, env=env, input=input, at_top=at_top).decode(
+            "utf-8", errors="surrogateescape")
 
     @property
     def state_dir(self) -> Path:
@@ -169,6 +174,30 @@ class Repo:
 
     def tree_of(self, commit: str) -> str:
         return self.git("rev-parse", f"{commit}^{{tree}}").strip()
+
+    def target_tree(self, commit: str) -> str:
+        """The tree of the target folder in `commit` (paths relative to the folder)."""
+        if not self.prefix:
+            return self.tree_of(commit)
+        try:
+            return self.git("rev-parse", "--verify", "-q", f"{commit}:{self.prefix}").strip()
+        except GitFailed:
+            return EMPTY_TREE
+
+    def nest(self, tree: str, base: str | None, index: Path) -> str:
+        """A tree of the whole repository: `base`'s, with the target folder's content
+        replaced by `tree` (the target folder's own tree when it is the root)."""
+        if not self.prefix:
+            return tree
+        env = {"GIT_INDEX_FILE": str(index)}
+        index.unlink(missing_ok=True)
+        try:
+            self.git("read-tree", base or "--empty", env=env)
+            self.git("rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".", env=env)
+            self.git("read-tree", f"--prefix={self.prefix}/", tree, env=env)
+            return self.git("write-tree", env=env).strip()
+        finally:
+            index.unlink(missing_ok=True)
 
     def blobs(self, ids: list[str]) -> dict[str, bytes]:
         """The bytes of git blobs (one `cat-file --batch` for all)."""

@@ -120,7 +120,7 @@ def _checked_writes(ctx: StepContext) -> Iterator[None]:
                                             "outside the target; it is not written")
         return allowed(worker, dst_relpath, *args, **kwargs)
 
-    Worker._render_allowed = checked  # type: ignore[method-assign]
+    Worker._render_allowed = checked  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:
