@@ -70,7 +70,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
                            "`migrate rollback --force` restores the checkpoint anyway and "
                            "keeps those commits on a branch it names")
     now = scan(repo.root, repo.git, [m for m in (after, base) if m])
-    plan = plan_restore(base, after, now)
+    plan = plan_restore(base, after, now, set(checkpoint.saved()))
     result = RollbackResult(kept=plan.keep)
     if plan.conflicts and not journal.user_patch:
         if not force:
@@ -103,13 +103,17 @@ def forget_run(repo: Repo, checkpoint: str | None) -> None:
 
 
 # -- deciding -----------------------------------------------------------------------------
-def plan_restore(base: Manifest, after: Manifest | None, now: Manifest) -> RestorePlan:
+def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
+                 saved: set[str]) -> RestorePlan:
     plan = RestorePlan()
     for rel in sorted(set(base.entries) | set(now.entries) | set(after.entries if after else ())):
         if rel == "" and base.get(rel) is None:
             continue
         c, n = base.get(rel), now.get(rel)
         if same(n, c):
+            continue
+        if c is not None and c.kind != DIR and c.area != GIT and rel not in saved:
+            plan.keep.append(rel)  # never saved, so no step changed it: the user did
             continue
         if after is not None and not same(n, after.get(rel)):
             entry = n or after.get(rel) or c

@@ -26,7 +26,14 @@ from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import CHECK_KINDS, load_check_kinds
 
 
-class PutStep(StepModel):
+class _Announced(StepModel):
+    """Test steps write only the paths they announce (as the shipped write/delete do)."""
+
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False
+
+
+class PutStep(_Announced):
     """Write `content` to `path` (target-relative), optionally with a file mode."""
 
     kind: ClassVar[str] = "test-put"
@@ -38,7 +45,7 @@ class PutStep(StepModel):
         return [self.path]
 
     def apply(self, ctx: StepContext) -> StepOutcome:
-        path = ctx.root / self.path
+        path = ctx.will_change(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.content, encoding="utf-8")
         if self.mode is not None:
@@ -46,7 +53,7 @@ class PutStep(StepModel):
         return StepOutcome(summary=f"wrote {self.path}")
 
 
-class RemoveStep(StepModel):
+class RemoveStep(_Announced):
     """Delete the listed target-relative files."""
 
     kind: ClassVar[str] = "test-remove"
@@ -58,11 +65,11 @@ class RemoveStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         for rel in self.paths:
-            (ctx.root / rel).unlink()
+            ctx.will_change(rel).unlink()
         return StepOutcome(summary=f"removed {len(self.paths)}")
 
 
-class PauseStep(StepModel):
+class PauseStep(_Announced):
     """Optionally write `path` first, then signal `reached` and wait for `release`."""
 
     kind: ClassVar[str] = "test-pause"
@@ -76,7 +83,7 @@ class PauseStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         if self.path:
-            (ctx.root / self.path).parent.mkdir(parents=True, exist_ok=True)
+            ctx.will_change(self.path).parent.mkdir(parents=True, exist_ok=True)
             (ctx.root / self.path).write_text(self.content, encoding="utf-8")
         Path(self.reached).write_text(str(os.getpid()), encoding="utf-8")
         deadline = time.monotonic() + 60
@@ -87,7 +94,7 @@ class PauseStep(StepModel):
         return StepOutcome(summary="released")
 
 
-class FailStep(StepModel):
+class FailStep(_Announced):
     """Fail with `message` (after optionally writing a file)."""
 
     kind: ClassVar[str] = "test-fail"
@@ -100,7 +107,7 @@ class FailStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         if self.path:
-            (ctx.root / self.path).write_text("half done\n", encoding="utf-8")
+            ctx.will_change(self.path).write_text("half done\n", encoding="utf-8")
         raise StepFailed(self.message)
 
 

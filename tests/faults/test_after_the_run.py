@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from engine_helpers import git, migrate, write_plan
-from fault_helpers import assert_one_error, assert_same, state
+from fault_helpers import assert_one_error, assert_same, kill_at, paused_plan, state
 
 PLAN = """
 name: reshape
@@ -125,3 +125,27 @@ def test_commit_holds_only_what_the_steps_changed(app_repo: Path, plans: Path) -
     assert "local.env" not in tree
     assert "return x + 1" in git(app_repo, "show", "HEAD:app/util.py")
     assert "return x + 2" in (app_repo / "app" / "util.py").read_text()
+
+
+def test_after_a_crash_ignored_files_the_run_never_touched_stay_as_the_user_left_them(
+        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+    plan, reached, _ = paused_plan(plans, tmp_path,
+                                   '  - write: {path: app/new.py, from: files/new.py}\n')
+    (plans / "files").mkdir()
+    (plans / "files" / "new.py").write_text("NEW = 1\n")
+    before = state(app_repo)
+    kill_at(reached, "apply", plan, "--target", app_repo)
+    (app_repo / "debug.log").unlink()            # the user cleans up meanwhile
+    (app_repo / "venv" / "lib.py").write_text("x = 2\n")
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert back.exit_code == 0, back.stderr
+    assert not (app_repo / "app" / "new.py").exists()
+    assert not (app_repo / "debug.log").exists()
+    assert (app_repo / "venv" / "lib.py").read_text() == "x = 2\n"
+    expected, after = dict(before), state(app_repo)
+    for path in ("debug.log", "venv/lib.py"):
+        expected.pop(path)
+        after.pop(path, None)
+    assert_same(expected, after)
