@@ -18,6 +18,7 @@ Taken before the first step, in the target's run-state folder (`Repo.state_dir`)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -112,13 +113,12 @@ class Checkpoint:
             fill_saved(base, fresh)
 
     def _save_one(self, rel: str, entry: Entry) -> str:
+        """Copy one file (or a link's target) into the store, named by its git blob id,
+        hashing while copying. Not fsync'd one by one (a store of a virtualenv would take
+        minutes): the store survives the process being killed, and rollback checks each
+        file's hash before it uses it."""
         source = self.repo.root / rel
-        try:
-            info = source.lstat()
-        except FileNotFoundError:
-            info = None
-        if info is None or (info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                            info.st_ino) != entry.signature:
+        if _signature(source) != entry.signature:
             raise StepFailed(f"{rel} (ignored) changed since the checkpoint before it could be "
                              "saved", "something else is writing in the target; run again")
         store = self.dir / STORE
@@ -127,20 +127,29 @@ class Checkpoint:
             data = os.fsencode(os.readlink(source))
             blob = blob_id(data)
             if not self.stored(blob).exists():
-                _write_synced(self.stored(blob), data)
+                self.stored(blob).write_bytes(data)
             return blob
-        blob = entry.blob or file_blob_id(source)
-        if not self.stored(blob).exists():
-            tmp = store / f".{blob}.tmp"
-            shutil.copyfile(source, tmp)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
-            if file_blob_id(tmp) != blob:
-                tmp.unlink()
-                raise StepFailed(f"{rel} (ignored) changed while it was being saved",
-                                 "something else is writing in the target; run again")
-            os.replace(tmp, self.stored(blob))
+        tmp = store / f".{rel.replace('/', '%')[-80:]}.tmp"
+        digest = hashlib.sha1(b"blob %d\0" % entry.size)
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                dst.write(chunk)
+        if _signature(source) != entry.signature:
+            tmp.unlink()
+            raise StepFailed(f"{rel} (ignored) changed while it was being saved",
+                             "something else is writing in the target; run again")
+        blob = digest.hexdigest()
+        os.replace(tmp, self.stored(blob))
         return blob
+
+    def restorable(self, blob: str) -> bytes | None:
+        """A stored file's bytes, if they still hash to `blob`."""
+        try:
+            data = self.stored(blob).read_bytes()
+        except OSError:
+            return None
+        return data if blob_id(data) == blob else None
 
     # -- the end of the run ---------------------------------------------------------------
     def record_end(self, manifest: Manifest) -> None:
@@ -226,11 +235,12 @@ def _with_content(root: Path, end: Manifest, base: Manifest | None) -> Manifest:
     return end
 
 
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def _safe(name: str) -> str:

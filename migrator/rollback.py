@@ -181,9 +181,7 @@ def _bytes_of(rel: str, entry: Entry, blobs: dict[str, bytes], saved: dict[str, 
     if entry.area == GIT and entry.blob in blobs:
         return blobs[entry.blob]
     blob = saved.get(rel)
-    if blob is not None and checkpoint.stored(blob).exists():
-        return checkpoint.stored(blob).read_bytes()
-    return None
+    return checkpoint.restorable(blob) if blob is not None else None
 
 
 def _depth(rel: str) -> int:
