@@ -130,9 +130,24 @@ def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
 # -- doing --------------------------------------------------------------------------------
 def restore_files(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manifest,
                   paths: list[str]) -> None:
+    """Put `paths` back as the checkpoint has them. The bytes are read first: a path whose
+    checkpoint bytes cannot be had (a damaged saved file) is left exactly as it is, and
+    `_check_settled` names it."""
     root = repo.root
-    deepest_first = sorted(paths, key=_depth, reverse=True)
-    for rel in deepest_first:
+    saved = checkpoint.saved()
+    wanted_git = [e.blob for r in paths if (e := base.get(r)) is not None
+                  and e.area == GIT and e.kind != DIR and e.blob]
+    blobs = repo.blobs([b for b in wanted_git if b])
+    data: dict[str, bytes] = {}
+    for rel in paths:
+        entry = base.get(rel)
+        if entry is not None and entry.kind != DIR:
+            found = _bytes_of(rel, entry, blobs, saved, checkpoint)
+            if found is None:
+                continue
+            data[rel] = found
+    paths = [p for p in paths if p in data or (e := base.get(p)) is None or e.kind == DIR]
+    for rel in sorted(paths, key=_depth, reverse=True):
         current = now.get(rel)
         if current is None or not _real_parent(root, rel) or not os.path.lexists(root / rel):
             continue
@@ -146,10 +161,6 @@ def restore_files(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manif
                     pass  # it holds files the user made after the run (kept)
         else:
             (root / rel).unlink()
-    saved = checkpoint.saved()
-    wanted_git = [e.blob for r in paths if (e := base.get(r)) is not None
-                  and e.area == GIT and e.kind != DIR and e.blob]
-    blobs = repo.blobs([b for b in wanted_git if b])
     for rel in sorted(paths, key=_depth):
         entry = base.get(rel)
         if entry is None or not _real_parent(root, rel):
@@ -160,18 +171,15 @@ def restore_files(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manif
                 _writable(root, rel)
                 path.mkdir(mode=0o700)
             continue
-        data = _bytes_of(rel, entry, blobs, saved, checkpoint)
-        if data is None:
-            continue  # never saved: _check_settled names it
         _writable(root, rel)
-        if os.path.lexists(path):
+        if os.path.lexists(path) and not path.is_dir():
             path.unlink()
         if entry.kind == LINK:
-            os.symlink(os.fsdecode(data), path)
+            os.symlink(os.fsdecode(data[rel]), path)
         else:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.write(data[rel])
             os.chmod(path, entry.mode)
     folder_modes(root, [(r, e) for r, e in base.entries.items() if e.kind == DIR])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from engine_helpers import git, migrate, write_plan
-from fault_helpers import assert_same, state, untouched
+from fault_helpers import assert_one_error, assert_same, state, untouched
 
 PY = sys.executable
 
@@ -96,3 +96,16 @@ def test_a_failed_run_restores_the_ignored_files_it_overwrote(app_repo: Path, pl
     run = migrate("apply", plan, "--target", app_repo)
     assert run.exit_code == 4
     assert_same(before, state(app_repo), "after the automatic rollback")
+
+
+def test_a_damaged_saved_file_is_never_written_back(app_repo: Path, plans: Path) -> None:
+    run = migrate("apply", _plan(plans, OVERWRITE_ENV["write"]), "--target", app_repo)
+    assert run.exit_code == 0, run.stderr
+    store = app_repo / ".git" / "migrator" / "store"
+    (saved,) = list(store.iterdir())
+    saved.write_text("SECRET=garbled\n")  # e.g. cut short by a power failure
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert_one_error(back, 3, ".env", "does not settle")
+    assert (app_repo / ".env").read_text() == "PLAN=1\n"  # left as the run left it
