@@ -160,7 +160,7 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
 
     def plan() -> str:
         # Without a target: validation and the list of steps and checks. The dry run
-        # below is what runs the steps in a throwaway worktree of the app.
+        # below is what runs the steps in a copy of the app.
         report.plan = engine.plan_report(sources.plan)
         return f"{len(report.plan.steps)} steps, {len(report.plan.checks)} checks"
 

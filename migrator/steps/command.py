@@ -13,6 +13,7 @@ output's tail.
 
 from __future__ import annotations
 
+import shlex
 from typing import ClassVar
 
 from pydantic import Field
@@ -35,6 +36,9 @@ class CommandStep(StepModel):
 
     def title(self) -> str:
         return self.name or " ".join(self.argv)
+
+    def runs(self, trust: bool, dry_run: bool = False) -> list[str]:
+        return [shlex.join(resolve_argv(self.argv))]
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         shown = " ".join(self.argv)

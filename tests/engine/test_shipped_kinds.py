@@ -83,7 +83,7 @@ def test_dry_run_apply_verify_rollback_with_shipped_kinds(
     from migrator.workspace import Repo, attempt_changes
 
     repo = Repo(app_repo)
-    checkpoint = git(app_repo, "rev-parse", "refs/migrator/checkpoint").strip()
+    checkpoint = git(app_repo, "rev-parse", "refs/worktree/migrator/checkpoint").strip()
     _, real_patch, _ = attempt_changes(repo, checkpoint)
     assert real_patch == dry_patch
 
