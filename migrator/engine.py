@@ -409,9 +409,10 @@ def _run_steps(plan: Plan, tracker: StepTracker, ctx: StepContext, observer: Run
     return reports
 
 
-def plan_commands(plan: Plan, trust: bool, dry_run: bool) -> list[str]:
+def plan_commands(plan: Plan, trust: bool, dry_run: bool,
+                  environment: AppEnvironment | None = None) -> list[str]:
     """Every command the plan's steps execute, one line each."""
-    return [line for step in plan.steps for line in step.runs(trust, dry_run)]
+    return [line for step in plan.steps for line in step.runs(trust, dry_run, environment)]
 
 
 # -- the API ------------------------------------------------------------------------------
@@ -459,7 +460,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
 def _dry_run(plan: Plan, repo: Repo, trust: bool, observer: RunObserver, what: str,
              environment: AppEnvironment) -> tuple[list[StepReport], tuple[Changes, str]]:
     """The steps in the dry run's copy of the target: per-step reports, total changes, patch."""
-    commands = plan_commands(plan, trust, dry_run=True)
+    commands = plan_commands(plan, trust, dry_run=True, environment=environment)
     if commands:
         observer.will_run(what, commands)
     with dryrun.dry_run_tree(repo) as tree:

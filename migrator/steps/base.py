@@ -95,10 +95,12 @@ class StepModel(BaseModel):
         (a command, code from a template). The engine then saves every ignored file first."""
         return True
 
-    def runs(self, trust: bool, dry_run: bool = False) -> list[str]:
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
         """What this step executes on the machine, one line each (a command's argv, quoted
         as a shell would show it), for the user to see before it runs (`migrate plan`, the
-        dry run's warning). `trust` is the run's --trust."""
+        dry run's warning). `trust` is the run's --trust; `environment` the app's, once known
+        (a command's program is shown as it will be resolved)."""
         return []
 
     def preflight(self, ctx: StepContext) -> None:

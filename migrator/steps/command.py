@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from migrator.environment import AppEnvironment
 from migrator.errors import StepFailed
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
@@ -37,8 +38,9 @@ class CommandStep(StepModel):
     def title(self) -> str:
         return self.name or " ".join(self.argv)
 
-    def runs(self, trust: bool, dry_run: bool = False) -> list[str]:
-        return [shlex.join(resolve_argv(self.argv))]
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
+        return [shlex.join(resolve_argv(self.argv, environment))]
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         shown = " ".join(self.argv)

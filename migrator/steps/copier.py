@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Literal
 import yaml
 from pydantic import Field, field_validator, model_validator
 
+from migrator.environment import AppEnvironment
 from migrator.errors import MigratorError, PathEscapesTarget, PreflightError, StepFailed
 from migrator.merge import MERGERS
 from migrator.paths import inside_target
@@ -184,7 +185,8 @@ class CopierStep(StepModel):
     def writes_anywhere(self, ctx: StepContext) -> bool:
         return self.unsafe(ctx)  # template tasks can write anywhere
 
-    def runs(self, trust: bool, dry_run: bool = False) -> list[str]:
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
         if not (trust or (self.trust and not dry_run)):
             return []
         given = "trust: true" if self.trust else "--trust"
