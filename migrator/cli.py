@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import typing
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -15,11 +16,49 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer._click.core import Context
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as OptionError
+from typer.core import TyperGroup
 
 from migrator import engine, report
 from migrator.errors import MigratorError, UsageError
 
+
+class _Commands(TyperGroup):
+    """A bad option or argument is a failure like any other: one `error:` line, exit 2, and
+    under --json the error as JSON on stdout too (instead of Click's usage block)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: Context | None = None, **extra: object) -> Context:
+        given = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except OptionError as exc:
+            _option_error(exc, given)
+        ctx.meta["migrate.args"] = given
+        return ctx
+
+    def invoke(self, ctx: Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OptionError as exc:
+            _option_error(exc, ctx.meta.get("migrate.args", []))
+
+
+def _option_error(exc: OptionError, args: list[str]) -> typing.NoReturn:
+    if isinstance(exc, NoArgsIsHelpError):
+        raise exc
+    command = exc.ctx.command_path if exc.ctx is not None else "migrate"
+    message = " ".join(f"{exc.format_message()} (see `{command} --help`)".split())
+    if "--json" in args:
+        print(report.dumps({"error": message, "exit_code": 2}))
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="migrate",
     help="Move a Flask backend onto a shared Copier template: plan, dry-run, apply, verify, "
     "roll back.\n\nExit codes: 0 ok, 1 verification failed, 2 bad usage or plan, "
@@ -32,8 +71,8 @@ app = typer.Typer(
 
 PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False,
                                          metavar="PLAN")]
-TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's git repository.",
-                                         show_default=False)]
+TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's folder: a git "
+                                         "repository or a folder in one.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]
@@ -105,7 +144,7 @@ def plan_command(
     plan: PlanArg,
     target: Annotated[Path | None, typer.Option(
         "--target", "-t", help="Show the concrete effects on this repository (runs preflight and "
-        "the steps in a throwaway worktree).", show_default=False)] = None,
+        "the steps in the dry run's copy of it).", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
@@ -113,16 +152,17 @@ def plan_command(
 ) -> None:
     """Show what PLAN does to --target, step by step.
 
-    Validates the plan; with --target also runs preflight and the steps in a throwaway
-    worktree, listing the files each step creates, modifies and deletes, the rewrites of
-    each codemod and the exact commands each check will run. Changes nothing.
+    Validates the plan and shows what each step executes; with --target also runs
+    preflight and the steps in a copy of the target (in a repository of its own), listing
+    the files each step creates, modifies and deletes (ignored files included), the
+    rewrites of each codemod and the exact commands each check will run. Changes nothing.
 
     Example: migrate plan plans/my-app.yaml --target ../my-app
     """
     out = _output()
     as_json = json_out or format is Format.json
     with _user_errors(as_json, out):
-        quiet = as_json or format is Format.markdown or not out.rich
+        quiet = as_json or format is Format.markdown
         observer = None if quiet else _observer(False, out)
         try:
             result = engine.plan_report(plan, target, trust=trust, observer=observer,
@@ -142,8 +182,9 @@ def plan_command(
 def apply_command(
     plan: PlanArg,
     target: TargetOpt,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Run in a throwaway worktree and "
-                                          "show the diff; the target is not touched.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Run in a copy of the target and "
+                                          "show the diff; the target and its .git are not "
+                                          "touched.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --dry-run: write the "
                                                 "patch to this file.", show_default=False)] = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the plan's checks.")] = False,
@@ -165,9 +206,9 @@ def apply_command(
 ) -> None:
     """Apply PLAN to --target, verify, roll back on failure.
 
-    Takes a checkpoint (refs/migrator/checkpoint, journal under .git/migrator/), runs the
-    steps, then the checks. If a step or a check fails, the target is rolled back and the
-    attempt is kept as a patch under .git/migrator/attempts/.
+    Takes a checkpoint (refs/worktree/migrator/checkpoint, journal and saved ignored files
+    under .git/migrator/), runs the steps, then the checks. If a step or a check fails, the
+    target is rolled back and the attempt is kept as a patch under .git/migrator/attempts/.
 
     Example: migrate apply plans/my-app.yaml --target ../my-app --dry-run
     """
@@ -235,14 +276,17 @@ def verify_command(
 def rollback_command(
     target: TargetOpt,
     force: Annotated[bool, typer.Option("--force", help="Roll back even if commits were added "
-                                        "on top of the migration.")] = False,
+                                        "on top of the migration (kept on a branch) or files "
+                                        "changed after it (saved as a patch first).")] = False,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Restore --target to its checkpoint, byte for byte.
 
-    Tracked files, untracked files that existed before, file modes, HEAD, branch and index
-    come back; ignored files are never touched. Works after a crash; idempotent.
+    The bytes on disk, file and folder modes, empty folders, HEAD, branch and index come
+    back, and the ignored files a step overwrote or deleted; only what the run made is
+    removed. Work done after the run is never discarded without --force. Works after a
+    crash; idempotent.
 
     Example: migrate rollback --target ../my-app
     """

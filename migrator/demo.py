@@ -280,7 +280,7 @@ def run(root: Path | None, *, app: str = DEFAULT_APP, python: str | None = None,
 
     def plan() -> str:
         # Without a target: validation and the list of steps and checks. The dry run
-        # below is what runs the steps in a throwaway worktree of the app.
+        # below is what runs the steps in a copy of the app.
         report.plan = engine.plan_report(sources.plan)
         return f"{len(report.plan.steps)} steps, {len(report.plan.checks)} checks"
 

@@ -16,10 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrator import workspace
+from migrator import dryrun, runlock, workspace
+from migrator.checkpoint import Checkpoint
 from migrator.environment import AppEnvironment, resolve_environment
 from migrator.errors import (
     AlreadyApplied,
+    CheckpointWithoutJournal,
     DirtyTree,
     HalfApplied,
     Interrupted,
@@ -31,16 +33,19 @@ from migrator.errors import (
     UsageError,
     VerificationFailed,
 )
+from migrator.journal import UNFINISHED_STATES, Journal
 from migrator.paths import inside_target
 from migrator.plan import Plan, load_plan
+from migrator.rollback import ENDED, forget_run
+from migrator.rollback import rollback as roll_back
+from migrator.snapshot import Changes, Manifest, changes, scan, temporary_index, write_tree
 from migrator.steps.base import StepContext, StepModel, StepOutcome
+from migrator.tracker import SaveToStore, StepTracker
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import stop_all_running
-from migrator.workspace import Changes, Journal, Repo
+from migrator.workspace import Repo
 
 __all__ = ["apply", "load_plan", "plan_report", "rollback", "status", "verify"]
-
-UNFINISHED_STATES = ("starting", "running", "rolling-back", "kept-failed")
 
 
 class SigTerm(KeyboardInterrupt):
@@ -63,6 +68,9 @@ def interruption(exc: KeyboardInterrupt) -> Interrupted:
 
 class RunObserver:
     """Hooks the CLI uses for progress; the default does nothing."""
+
+    def will_run(self, what: str, commands: list[str]) -> None:
+        """Before a dry run (`what`) starts: the plan's commands it is about to execute."""
 
     def step_started(self, index: int, total: int, step: StepModel) -> None: ...
 
@@ -143,6 +151,10 @@ class RollbackReport:
     rolled_back: bool
     message: str
     plan_name: str | None = None
+    kept: list[str] = field(default_factory=list)
+    """Ignored files changed or made after the run, left as they are."""
+    saved_patch: Path | None = None
+    saved_branch: str | None = None
 
 
 @dataclass
@@ -150,7 +162,10 @@ class StatusReport:
     target: Path
     journal: Journal | None
     checkpoint_ref: str | None
+    """The commit the checkpoint ref points to."""
     attempts: list[str]
+    notes: list[str] = field(default_factory=list)
+    checkpoint_ref_name: str = workspace.CHECKPOINT_REF
 
 
 # -- preflight ----------------------------------------------------------------------------
@@ -159,21 +174,32 @@ def _step_label(index: int, step: StepModel) -> str:
 
 
 def _context(plan: Plan, root: Path, target: Path, trust: bool,
-             observer: RunObserver | None = None,
+             observer: RunObserver | None = None, dry_run: bool = False,
              environment: AppEnvironment | None = None) -> StepContext:
     ctx = StepContext(root=root, plan_dir=plan.plan_dir, target=target,
-                      data=dict(plan.data), trust=trust,
+                      data=dict(plan.data), trust=trust, dry_run=dry_run,
                       environment=environment or AppEnvironment.of_tool())
     if observer is not None:
         ctx.progress = observer.step_progress
     return ctx
 
 
-def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = False,
-              real_run: bool = False) -> Repo:
-    """Every refusal that can be known before a byte is written; returns the target repo."""
-    repo = Repo.open(target)
-    journal = Journal.read(repo)
+def preflight(plan: Plan, repo: Repo, *, allow_dirty: bool, trust: bool = False,
+              real_run: bool = False) -> None:
+    """Every refusal that can be known before a byte is written (the caller holds the lock)."""
+    journal = Journal.read(repo.state_dir)
+    target = repo.root
+    if journal is None and real_run:
+        orphan = orphan_checkpoint(repo)
+        if orphan is not None:
+            raise orphan
+    if real_run:
+        other = overlapping_run(repo)
+        if other is not None:
+            raise HalfApplied(
+                f"a run of plan {other.plan_name!r} on {other.target} is recorded "
+                f"(state {other.state}), and that folder overlaps this one",
+                f"roll it back first: `migrate rollback --target {other.target}`")
     if real_run and journal is not None and journal.state == "applied" \
             and journal.plan_name == plan.name:
         raise AlreadyApplied(
@@ -203,7 +229,7 @@ def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = Fals
                 raise PathEscapesTarget(f"{_step_label(index, step)}: {exc.message}") from None
     for index, step in enumerate(plan.steps):
         try:
-            step.preflight(_context(plan, repo.root, repo.root, trust))
+            step.preflight(_context(plan, repo.root, repo.root, trust, dry_run=not real_run))
         except MigratorError as exc:
             if isinstance(exc, PreflightError):
                 exc.message = f"{_step_label(index, step)}: {exc.message}"
@@ -212,12 +238,60 @@ def preflight(plan: Plan, target: Path, *, allow_dirty: bool, trust: bool = Fals
         except Exception as exc:  # noqa: BLE001 - a step's own check broke: one line, exit 3
             raise PreflightError(f"{_step_label(index, step)}: preflight failed: "
                                  f"{type(exc).__name__}: {exc}") from None
-    return repo
+
+
+def overlapping_run(repo: Repo) -> Journal | None:
+    """A run recorded for another folder of this worktree that holds this one or lies in it
+    (its checkpoint and this run's would each undo the other's files)."""
+    runs = repo.git_dir / "migrator"
+    for journal_file in [runs / "journal.json", *sorted(runs.glob("targets/*/journal.json"))]:
+        if journal_file.parent == repo.state_dir:
+            continue
+        other = Journal.read(journal_file.parent)
+        if other is not None:
+            folder = Path(other.target)
+            if folder == repo.root or folder in repo.root.parents or repo.root in folder.parents:
+                return other
+    return None
+
+
+def orphan_checkpoint(repo: Repo) -> CheckpointWithoutJournal | None:
+    """A checkpoint ref with no journal: the last way back, offered, never deleted."""
+    ref = repo.checkpoint_ref
+    commit = repo.ref(ref)
+    if commit is None:
+        return None
+    subject = repo.git("log", "-1", "--format=%s", commit).strip()
+    return CheckpointWithoutJournal(
+        f"the checkpoint {ref} ({commit[:12]}, {subject!r}) is left without its journal",
+        f"it is the last way back: `git restore --source={commit[:12]} --worktree -- .` in "
+        f"{repo.root} restores the files git sees; `git update-ref -d {ref}` drops it once "
+        "you no longer need it")
+
+
+def _check_output(path: Path) -> None:
+    """--output must name a file the patch can be written to (checked before the dry run)."""
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder", "give the patch file's path")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output {path}: the folder {path.parent} does not exist",
+                         "create it first, or choose another path")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--output {path} cannot be written ({exc.strerror})",
+                         "choose a path you can write") from None
+    if not existed:
+        path.unlink()
 
 
 # -- running steps and checks -------------------------------------------------------------
-def _run_step(index: int, step: StepModel, ctx: StepContext) -> StepOutcome:
+def _run_step(index: int, step: StepModel, ctx: StepContext,
+              tracker: StepTracker) -> StepOutcome:
     try:
+        tracker.before_step(step.writes_anywhere(ctx))
         return step.apply(ctx)
     except MigratorError as exc:
         if isinstance(exc, StepFailed):
@@ -309,24 +383,36 @@ def _run_check(index: int, total: int, check: CheckModel, ctx: CheckContext,
     return result
 
 
-def _steps_in(tree: workspace.DryRunTree, plan: Plan, target: Path, trust: bool,
-              observer: RunObserver,
-              environment: AppEnvironment | None = None) -> tuple[list[StepReport], str]:
+def _run_steps(plan: Plan, tracker: StepTracker, ctx: StepContext, observer: RunObserver,
+               journal: Journal | None = None,
+               state_dir: Path | None = None) -> list[StepReport]:
+    """Run every step through the tracker (ignored files brought in first, changes scanned
+    after), journaling before and after each one when `journal` is given."""
+    ctx.on_change = tracker.will_change
     reports: list[StepReport] = []
-    previous = tree.base
-    ctx = _context(plan, tree.repo.root, target, trust, observer, environment)
     for index, step in enumerate(plan.steps):
+        if journal is not None and state_dir is not None:
+            journal.current_step = index
+            journal.write(state_dir)
         observer.step_started(index, len(plan.steps), step)
         start = time.monotonic()
-        outcome = _run_step(index, step, ctx)
-        now = tree.repo.snapshot(tree.index, None, tree.env)
+        outcome = _run_step(index, step, ctx, tracker)
+        step_changes, _ = tracker.after_step(_step_label(index, step))
         report = StepReport(index=index, title=step.title(), kind=step.kind, why=step.why,
-                            changes=tree.repo.changes(previous, now, tree.env), outcome=outcome,
+                            changes=step_changes, outcome=outcome,
                             seconds=time.monotonic() - start)
+        if journal is not None and state_dir is not None:
+            journal.steps_done, journal.current_step = index + 1, None
+            journal.write(state_dir)
         observer.step_finished(report)
         reports.append(report)
-        previous = now
-    return reports, previous
+    return reports
+
+
+def plan_commands(plan: Plan, trust: bool, dry_run: bool,
+                  environment: AppEnvironment | None = None) -> list[str]:
+    """Every command the plan's steps execute, one line each."""
+    return [line for step in plan.steps for line in step.runs(trust, dry_run, environment)]
 
 
 # -- the API ------------------------------------------------------------------------------
@@ -341,11 +427,12 @@ def app_environment(plan: Plan, target: Path, python: str | None = None) -> AppE
 
 def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: bool = False,
                 observer: RunObserver | None = None, python: str | None = None) -> PlanReport:
-    """What the plan will do: per-step effects on `target` (from a throwaway worktree).
+    """What the plan will do: per-step effects on `target` (from the dry run's copy).
 
     Without a target, check commands are shown as the plan writes them.
     """
     plan = _as_plan(plan)
+    observer = observer or RunObserver()
 
     def checks(environment: AppEnvironment | None) -> list[CheckPlan]:
         return [CheckPlan(name=c.name, kind=c.kind, description=c.describe(),
@@ -356,17 +443,36 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
         steps = [StepReport(index=i, title=s.title(), kind=s.kind, why=s.why, changes=Changes(),
                             outcome=None, seconds=0.0) for i, s in enumerate(plan.steps)]
         return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None))
-    repo = preflight(plan, target, allow_dirty=True, trust=trust)
-    environment = app_environment(plan, repo.root, python)
-    notes = [f"checks and command steps run in {environment.describe()}"]
-    dirty = repo.dirty_paths()
-    if dirty:
-        notes.append(f"the target has {len(dirty)} uncommitted change(s): "
-                     "effects shown include them; `apply` needs --allow-dirty")
-    with workspace.dry_run_worktree(repo, copy_uncommitted=bool(dirty)) as tree:
-        steps, _ = _steps_in(tree, plan, repo.root, trust, observer or RunObserver(), environment)
+    repo = Repo.open(target)
+    with runlock.locked(repo, shared=True):
+        preflight(plan, repo, allow_dirty=True, trust=trust)
+        environment = app_environment(plan, repo.root, python)
+        notes = [f"checks and command steps run in {environment.describe()}"]
+        dirty = repo.dirty_paths()
+        if dirty:
+            notes.append(f"the target has {len(dirty)} uncommitted change(s): "
+                         "effects shown include them; `apply` needs --allow-dirty")
+        steps, _ = _dry_run(plan, repo, trust, observer, "plan --target", environment)
     return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment),
                       notes=notes)
+
+
+def _dry_run(plan: Plan, repo: Repo, trust: bool, observer: RunObserver, what: str,
+             environment: AppEnvironment) -> tuple[list[StepReport], tuple[Changes, str]]:
+    """The steps in the dry run's copy of the target: per-step reports, total changes, patch."""
+    commands = plan_commands(plan, trust, dry_run=True, environment=environment)
+    if commands:
+        observer.will_run(what, commands)
+    with dryrun.dry_run_tree(repo) as tree:
+        tracker = StepTracker(tree.repo, tree.base, tree.source)
+        ctx = _context(plan, tree.repo.root, repo.root, trust, observer, dry_run=True,
+                       environment=environment)
+        steps = _run_steps(plan, tracker, ctx, observer)
+        after = tracker.previous
+        index_dir = tree.repo.git_dir
+        old = write_tree(tree.repo.git, tree.base, temporary_index(index_dir, "base"))
+        new = write_tree(tree.repo.git, after, temporary_index(index_dir, "after"))
+        return steps, (changes(tree.base, after), tree.repo.patch(old, new))
 
 
 def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
@@ -374,7 +480,7 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
           commit: bool = False, branch: str | None = None, allow_dirty: bool = False,
           trust: bool = False, skip_checks: list[str] | None = None, jobs: int = 1,
           observer: RunObserver | None = None, python: str | None = None) -> ApplyReport:
-    """Apply the plan to `target` (or to a throwaway worktree with `dry_run`).
+    """Apply the plan to `target` (or to the dry run's copy of it with `dry_run`).
 
     `skip_checks` names checks verification leaves out; `jobs` checks run at a time.
     `python` (an interpreter or a virtual environment) overrides the app's environment
@@ -383,27 +489,32 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
     """
     plan = _as_plan(plan)
     select_checks(plan, None, skip_checks)  # refuse unknown names before anything runs
+    if output is not None:
+        _check_output(output)
     observer = observer or RunObserver()
     started = time.monotonic()
-    repo = preflight(plan, target, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)
-    environment = app_environment(plan, repo.root, python)
-    branch_name = branch or f"migrate/{plan.name}"
-    if commit and not dry_run:
-        workspace.check_branch_name(repo, branch_name)
-    report = ApplyReport(plan=plan, target=repo.root, dry_run=dry_run)
-    if dry_run:
-        with workspace.dry_run_worktree(repo, copy_uncommitted=allow_dirty) as tree:
-            report.steps, after = _steps_in(tree, plan, repo.root, trust, observer, environment)
-            report.changes = tree.repo.changes(tree.base, after, tree.env)
-            report.patch = tree.repo.patch(tree.base, after, tree.env)
-        if output is not None:
+    repo = Repo.open(target)
+    dryrun.remove_leftovers()
+    with runlock.locked(repo, shared=dry_run):
+        preflight(plan, repo, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)
+        environment = app_environment(plan, repo.root, python)
+        branch_name = branch or f"migrate/{plan.name}"
+        if commit and not dry_run:
+            workspace.check_branch_name(repo, branch_name)
+        report = ApplyReport(plan=plan, target=repo.root, dry_run=dry_run)
+        if dry_run:
+            report.steps, (report.changes, report.patch) = _dry_run(
+                plan, repo, trust, observer, "dry run", environment)
+        else:
+            _real_run(plan, repo, report, verify=verify, keep_on_failure=keep_on_failure,
+                      commit=commit, branch=branch_name, trust=trust, skip_checks=skip_checks,
+                      jobs=jobs, observer=observer, environment=environment)
+    if dry_run and output is not None:
+        try:
             output.write_text(report.patch, encoding="utf-8", errors="surrogateescape")
-            report.output = output
-        report.seconds = time.monotonic() - started
-        return report
-    _real_run(plan, repo, report, verify=verify, keep_on_failure=keep_on_failure,
-              commit=commit, branch=branch_name, trust=trust, skip_checks=skip_checks,
-              jobs=jobs, observer=observer, environment=environment)
+        except OSError as exc:
+            raise UsageError(f"--output {output} cannot be written ({exc.strerror})") from None
+        report.output = output
     report.seconds = time.monotonic() - started
     return report
 
@@ -415,59 +526,46 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     journal = Journal(plan_name=plan.name, plan_path=str(plan.path), target=str(repo.root),
                       steps=[s.title() for s in plan.steps], head=repo.head(),
                       branch=repo.branch(), index_saved=(repo.git_dir / "index").exists())
-    journal.write(repo)
+    journal.write(repo.state_dir)
+    checkpoint = Checkpoint(repo)
     try:
-        journal.checkpoint = workspace.create_checkpoint(
-            repo, f"migrate checkpoint before {plan.name}")
+        journal.checkpoint, base = checkpoint.take(f"migrate checkpoint before {plan.name}")
+        journal.write(repo.state_dir)
+        repo.git("update-ref", repo.checkpoint_ref, journal.checkpoint, "")
     except BaseException:
-        workspace.forget_run(repo)  # nothing was changed yet: leave no half-started record
+        forget_run(repo, journal.checkpoint)  # nothing was changed yet: leave no record
         raise
     journal.state = "running"
-    journal.write(repo)
+    journal.write(repo.state_dir)
+    tracker = StepTracker(repo, base, SaveToStore(checkpoint, base))
     try:
-        _run_steps_journaled(plan, repo, journal, report, trust, observer, environment)
+        ctx = _context(plan, repo.root, repo.root, trust, observer, environment=environment)
+        report.steps = _run_steps(plan, tracker, ctx, observer, journal, repo.state_dir)
         if verify and plan.checks:
+            tracker.before_step(anywhere=True)  # checks write caches, maybe over ignored files
             report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs,
                                               environment)
+            tracker.after_step("verification")
             if not report.verification.passed:
                 names = ", ".join(r.name for r in report.verification.failed)
                 raise VerificationFailed(f"verification failed: {names}")
-        report.changes, report.patch, _ = workspace.attempt_changes(repo, journal.checkpoint)
+        end = tracker.previous
+        report.changes = changes(base, end)
+        new = write_tree(repo.git, end, temporary_index(repo.state_dir, "end"))
+        report.patch = repo.patch(repo.target_tree(journal.checkpoint), new)
         if commit:
             journal.created_branch = branch
-            journal.write(repo)
-            report.committed = workspace.commit_on_branch(repo, branch, _commit_message(plan))
+            journal.write(repo.state_dir)
+            paths = report.changes.created + report.changes.modified + report.changes.deleted
+            report.committed = workspace.commit_on_branch(repo, branch, _commit_message(plan),
+                                                          paths)
             report.branch = branch
             journal.created_branch, journal.created_commit = branch, report.committed
+        checkpoint.record_end(end)
         journal.state, journal.current_step = "applied", None
-        journal.write(repo)
+        journal.write(repo.state_dir)
     except BaseException as exc:  # noqa: BLE001 - Ctrl-C too must roll back; re-raised inside
         _after_failure(plan, repo, journal, report, exc, keep_on_failure)
-
-
-def _run_steps_journaled(plan: Plan, repo: Repo, journal: Journal, report: ApplyReport,
-                         trust: bool, observer: RunObserver, environment: AppEnvironment) -> None:
-    assert journal.checkpoint is not None
-    index = repo.state_dir / "steps.index"
-    index.unlink(missing_ok=True)
-    previous = repo.tree_of(journal.checkpoint)
-    ctx = _context(plan, repo.root, repo.root, trust, observer, environment)
-    for i, step in enumerate(plan.steps):
-        journal.current_step = i
-        journal.write(repo)
-        observer.step_started(i, len(plan.steps), step)
-        start = time.monotonic()
-        outcome = _run_step(i, step, ctx)
-        now = repo.snapshot(index, journal.checkpoint)
-        step_report = StepReport(index=i, title=step.title(), kind=step.kind, why=step.why,
-                                 changes=repo.changes(previous, now), outcome=outcome,
-                                 seconds=time.monotonic() - start)
-        previous = now
-        journal.steps_done, journal.current_step = i + 1, None
-        journal.write(repo)
-        report.steps.append(step_report)
-        observer.step_finished(step_report)
-    index.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -497,20 +595,25 @@ def _after_failure(plan: Plan, repo: Repo, journal: Journal, report: ApplyReport
         else:
             error = StepFailed(f"the run broke: {type(exc).__name__}: {exc}")
         assert journal.checkpoint is not None
+        checkpoint = Checkpoint(repo)
         try:
-            report.attempt_patch = workspace.save_attempt_patch(repo, journal.checkpoint, plan.name)
+            report.attempt_patch = checkpoint.save_attempt(journal.checkpoint, plan.name)
             saved = f"attempt saved as {report.attempt_patch}"
         except (MigratorError, OSError) as problem:
             saved = f"the attempt could not be saved as a patch: {problem}"
         journal.attempt_patch = str(report.attempt_patch) if report.attempt_patch else None
         journal.failure = report.failure = error.message
         if keep_on_failure:
+            try:
+                checkpoint.record_end(scan(repo.root, repo.git, _known(checkpoint)))
+            except (MigratorError, OSError):
+                pass  # without it, rollback takes every change since the checkpoint as the run's
             journal.state = "kept-failed"
-            journal.write(repo)
+            journal.write(repo.state_dir)
             what = "the failed attempt is left in the tree (`migrate rollback` undoes it)"
         else:
             try:
-                workspace.rollback(repo, journal, force=True)
+                roll_back(repo, journal, force=True)
                 report.rolled_back = True
                 what = "rolled back to the checkpoint"
             except (MigratorError, OSError) as problem:
@@ -533,40 +636,74 @@ def _commit_message(plan: Plan) -> str:
 def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
            observer: RunObserver | None = None, skip: list[str] | None = None,
            jobs: int = 1, python: str | None = None) -> VerifyReport:
-    """Run the plan's checks (those in `only`, minus those in `skip`); all of them run."""
+    """Run the plan's checks (those in `only`, minus those in `skip`); all of them run.
+
+    What the checks write (caches, bytecode) after an apply is added to the run's record, so
+    a later rollback removes it too."""
     plan = _as_plan(plan)
     repo = Repo.open(target)
-    return _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
-                       app_environment(plan, repo.root, python))
+    with runlock.locked(repo):
+        journal = Journal.read(repo.state_dir)
+        checkpoint = Checkpoint(repo)
+        recorded = journal is not None and journal.state in ENDED and checkpoint.after()
+        before = scan(repo.root, repo.git, _known(checkpoint)) if recorded else None
+        result = _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
+                             app_environment(plan, repo.root, python))
+        if before is not None:
+            checkpoint.record_tool_writes(before, scan(repo.root, repo.git, [before]))
+        return result
+
+
+def _known(checkpoint: Checkpoint) -> list[Manifest]:
+    return [m for m in (checkpoint.after(), checkpoint.manifest()) if m is not None]
 
 
 def rollback(target: Path, *, force: bool = False) -> RollbackReport:
     """Undo the recorded run: restore the checkpoint byte for byte. Idempotent."""
     repo = Repo.open(target)
-    journal = Journal.read(repo)
-    if journal is None:
-        leftover = repo.ref(workspace.CHECKPOINT_REF)
-        if leftover:
-            workspace.forget_run(repo)
-        return RollbackReport(target=repo.root, rolled_back=False,
-                              message="nothing to roll back: no migration is recorded for this target")
-    if journal.checkpoint is None:
-        workspace.forget_run(repo)
-        return RollbackReport(target=repo.root, rolled_back=False, plan_name=journal.plan_name,
-                              message=f"nothing to roll back: the run of {journal.plan_name!r} "
-                                      "stopped before changing anything; its journal is cleared")
-    with _no_interrupts():
-        workspace.rollback(repo, journal, force=force)
+    with runlock.locked(repo):
+        journal = Journal.read(repo.state_dir)
+        if journal is None:
+            orphan = orphan_checkpoint(repo)
+            if orphan is not None:
+                raise orphan
+            return RollbackReport(target=repo.root, rolled_back=False, message=(
+                "nothing to roll back: no migration is recorded for this target"))
+        if journal.checkpoint is None or Checkpoint(repo).manifest() is None:
+            forget_run(repo, journal.checkpoint)
+            return RollbackReport(target=repo.root, rolled_back=False, plan_name=journal.plan_name,
+                                  message=f"nothing to roll back: the run of {journal.plan_name!r} "
+                                          "stopped before changing anything; its journal is cleared")
+        with _no_interrupts():
+            result = roll_back(repo, journal, force=force)
+    message = (f"rolled back {journal.plan_name!r}: the folder, HEAD and index are as they were "
+               f"at checkpoint {journal.checkpoint[:12]}")
+    if result.kept:
+        shown = ", ".join(result.kept[:5]) + (f" and {len(result.kept) - 5} more"
+                                              if len(result.kept) > 5 else "")
+        message += f"; kept the ignored files changed or made after the run: {shown}"
+    if result.saved_patch:
+        message += f"; the changes made after the run are saved in {result.saved_patch}"
+    if result.saved_branch:
+        message += f"; the commits made on top of the migration stay on branch {result.saved_branch}"
     return RollbackReport(target=repo.root, rolled_back=True, plan_name=journal.plan_name,
-                          message=f"rolled back {journal.plan_name!r}: the tree, HEAD and index "
-                                  f"are as they were at checkpoint {journal.checkpoint[:12]}")
+                          message=message, kept=result.kept, saved_patch=result.saved_patch,
+                          saved_branch=result.saved_branch)
 
 
 def status(target: Path) -> StatusReport:
-    """Which plan ran here, how far it got, and where the checkpoint is."""
+    """Which plan ran here, how far it got, and where the checkpoint is. Also removes what
+    dry runs killed with kill -9 left in the temporary folder."""
     repo = Repo.open(target)
+    notes = [f"removed the leftovers of a dry run that was killed: {folder}"
+             for folder in dryrun.remove_leftovers()]
+    journal = Journal.read(repo.state_dir)
+    if journal is None:
+        orphan = orphan_checkpoint(repo)
+        if orphan is not None:
+            notes.append(str(orphan))
     attempts_dir = repo.state_dir / "attempts"
     attempts = sorted(str(p) for p in attempts_dir.glob("*.patch")) if attempts_dir.is_dir() else []
-    return StatusReport(target=repo.root, journal=Journal.read(repo),
-                        checkpoint_ref=repo.ref(workspace.CHECKPOINT_REF), attempts=attempts)
-
+    return StatusReport(target=repo.root, journal=journal,
+                        checkpoint_ref=repo.ref(repo.checkpoint_ref), attempts=attempts,
+                        notes=notes, checkpoint_ref_name=repo.checkpoint_ref)

@@ -80,6 +80,19 @@ class CommitsOnTop(PreflightError):
     """Commits were added on top of the migration; rollback needs `--force`."""
 
 
+class ChangedAfterRun(PreflightError):
+    """Files git sees were changed or made after the migration; rollback needs `--force`,
+    which saves them as a patch first."""
+
+
+class CheckpointWithoutJournal(PreflightError):
+    """A checkpoint ref is left without its journal: the last way back, never deleted."""
+
+
+class RunLocked(PreflightError):
+    """Another migrate process is applying, rolling back, verifying or dry-running here."""
+
+
 class Interrupted(MigratorError):
     """Ctrl-C: the run stopped after cleaning up (exit 130, the shell's convention)."""
 

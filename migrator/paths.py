@@ -1,26 +1,65 @@
-"""Plan paths stay inside the target: one check, used by preflight and by every step."""
+"""Plan paths stay inside the target: one check, used by preflight, by every step and by
+rollback.
+
+A path is refused when it is absolute, climbs out with `..`, names the target itself,
+names `.git` in any spelling git refuses or folds (`.GIT`, `.git `, `GIT~1`, with HFS's
+ignorable characters), lies inside a nested git repository or submodule, or resolves
+through a symlink to somewhere outside the target.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import PathEscapesTarget
 
+# Code points HFS+ ignores in names, so `.g\u200cit` is `.git` there (git refuses them too).
+_HFS_IGNORABLE = re.compile("[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]")
+
+
+def is_git_name(part: str) -> bool:
+    """Whether a path component is `.git` as git (or an NTFS/HFS file system) would read it."""
+    folded = _HFS_IGNORABLE.sub("", part).rstrip(" .").casefold()
+    return folded in (".git", "git~1")
+
 
 def inside_target(root: Path, rel: str, *, what: str = "path") -> Path:
-    """`root / rel`, refusing absolute paths, `..`, `.git` and symlinks that lead out."""
+    """`root / rel`, refusing anything that is not a path strictly inside the target."""
     pure = PurePosixPath(rel.replace("\\", "/"))
-    if not rel or pure.is_absolute() or rel.startswith("~") or (len(rel) > 1 and rel[1] == ":"):
+    if "\0" in rel:
+        raise PathEscapesTarget(f"{what} {rel!r} holds a NUL character",
+                                "plan paths are plain relative paths")
+    if pure.is_absolute() or rel.startswith("~") or (len(rel) > 1 and rel[1] == ":"):
         raise PathEscapesTarget(f"{what} {rel!r} is absolute: it is not inside the target",
                                 "plan paths are relative to the target")
     if ".." in pure.parts:
         raise PathEscapesTarget(f"{what} {rel!r} climbs out of the target with '..': it is not "
                                 "inside the target", "use a path relative to the target")
-    if pure.parts and pure.parts[0] == ".git":
+    if not pure.parts:
+        raise PathEscapesTarget(f"{what} {rel!r} is the target itself",
+                                "name the files or folders inside the target")
+    if any(is_git_name(part) for part in pure.parts):
         raise PathEscapesTarget(f"{what} {rel!r} is inside .git; plans may not write there")
+    nested = nested_repository(root, pure)
+    if nested is not None:
+        raise PathEscapesTarget(f"{what} {rel!r} is inside {nested}, a submodule or nested git "
+                                "repository; the migrator does not write into another repository")
     real_root = root.resolve()
     resolved = (real_root / pure).resolve()
-    if resolved != real_root and real_root not in resolved.parents:
+    if resolved == real_root or real_root not in resolved.parents:
         raise PathEscapesTarget(f"{what} {rel!r} resolves to {resolved} through a symlink, "
                                 "outside the target", "remove the symlink or change the path")
     return root / pure
+
+
+def nested_repository(root: Path, rel: PurePosixPath) -> str | None:
+    """The folder of `rel` (or `rel` itself) below `root` that holds its own `.git`."""
+    folder = root
+    for depth, part in enumerate(rel.parts):
+        folder = folder / part
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        if (folder / ".git").exists():
+            return "/".join(rel.parts[: depth + 1])
+    return None

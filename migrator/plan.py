@@ -23,6 +23,7 @@ codemod registered under that name in `migrator.codemods.REGISTRY`.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,14 +81,28 @@ class Plan:
 
 
 # -- YAML with line numbers ---------------------------------------------------------------
+MAX_NODES = 100_000
+"""How many nodes a plan may expand to once YAML aliases are followed (a plan has hundreds;
+an alias bomb of a few hundred bytes has billions)."""
+
+
 def _compose(text: str, where: str) -> tuple[yaml.Node | None, Any]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(text, exc, where) from None
     try:
         node = loader.get_single_node()
         if node is None:
             return None, None
-        _refuse_duplicate_keys(node, where)
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise PlanError(f"{where}:{node.start_mark.line + 1}: YAML aliases expand the plan "
+                            f"past {MAX_NODES} nodes; write the repeated parts out instead")
+        _refuse_duplicate_keys(node, where, set())
+        _refuse_control_characters(node, where, (), set())
         return node, loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(text, exc, where) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -101,10 +116,41 @@ def _compose(text: str, where: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _refuse_duplicate_keys(node: yaml.Node, where: str) -> None:
+def _control_character(text: str, exc: yaml.reader.ReaderError, where: str) -> PlanError:
+    line = text.count("\n", 0, exc.position) + 1
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return PlanError(f"{where}:{line}: control character U+{character:04X} is not allowed "
+                     "in a plan")
+
+
+def _children(node: yaml.Node) -> list[tuple[str | int | None, yaml.Node]]:
+    """(key or index, child) of a mapping's keys and values or a sequence's items."""
+    if isinstance(node, yaml.MappingNode):
+        pairs: list[tuple[str | int | None, yaml.Node]] = []
+        for key, value in node.value:
+            pairs += [(None, key), (key.value if isinstance(key, yaml.ScalarNode) else None, value)]
+        return pairs
+    if isinstance(node, yaml.SequenceNode):
+        return list(enumerate(node.value))
+    return []
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Nodes in the document once aliases are expanded (each shared node counted once per
+    use), computed in one pass over the shared nodes."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 1  # a recursive alias counts once
+        sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for _, child in _children(node))
+    return sizes[id(node)]
+
+
+def _refuse_duplicate_keys(node: yaml.Node, where: str, seen_nodes: set[int]) -> None:
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
-        for key, value in node.value:
+        for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
                     raise PlanError(
@@ -112,10 +158,24 @@ def _refuse_duplicate_keys(node: yaml.Node, where: str) -> None:
                         "duplicate key (each key may appear once)"
                     )
                 seen.add(key.value)
-            _refuse_duplicate_keys(value, where)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _refuse_duplicate_keys(item, where)
+    for _, child in _children(node):
+        _refuse_duplicate_keys(child, where, seen_nodes)
+
+
+def _refuse_control_characters(node: yaml.Node, where: str, loc: Loc, seen: set[int]) -> None:
+    """Plan values name files, commands and text for a terminal: no NUL, ESC, BEL (a tab and
+    newlines are fine), even written as YAML escapes."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        bad = next((c for c in node.value if c not in "\t\n\r"
+                    and unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise PlanError(f"{where}:{node.start_mark.line + 1}: {_loc_text(loc)}: control "
+                            f"character U+{ord(bad):04X} is not allowed in a plan")
+    for part, child in _children(node):
+        _refuse_control_characters(child, where, loc if part is None else (*loc, part), seen)
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:

@@ -96,12 +96,20 @@ class ConsoleObserver(RunObserver):
             self.progress.stop()
             self.progress = None
 
+    def will_run(self, what: str, commands: list[str]) -> None:
+        self.out.line(f"note: this {what} runs the plan's commands, in a copy of the target:",
+                      style="yellow")
+        for command in commands:
+            self.out.line(f"  $ {command}", style="yellow")
+
     def step_started(self, index: int, total: int, step: StepModel) -> None:
         self.prefix = f"step {index + 1}/{total} {step.title()}"
         if self.out.rich:
             self._live(self.prefix)
         else:
             self.out.line(f"{self.prefix} ...")
+        for command in step.runs(trust=False):  # a named command still shows what it runs
+            self.out.line(f"  $ {command}")
 
     def step_progress(self, description: str, completed: int | None, total: int | None) -> None:
         if self.progress is not None:
@@ -132,6 +140,9 @@ class ConsoleObserver(RunObserver):
 def changes_summary(changes: Changes) -> str:
     parts = [f"{len(changes.created)} created", f"{len(changes.modified)} modified",
              f"{len(changes.deleted)} deleted"]
+    ignored = [f"{len(paths)} {label}" for label, paths in changes.ignored.items() if paths]
+    if ignored:
+        parts.append(f"ignored files: {', '.join(ignored)}")
     return ", ".join(parts) if changes else "no file changes"
 
 
@@ -148,6 +159,16 @@ def _files_lines(out: Output, changes: Changes, indent: str = "    ") -> None:
                          ("delete", changes.deleted)):
         for path in paths:
             out.line(f"{indent}{label} {path}")
+    _ignored_lines(out, changes, indent)
+
+
+def _ignored_lines(out: Output, changes: Changes, indent: str = "    ") -> None:
+    """Ignored files a run changes: no diff shows them, rollback restores them."""
+    for label, paths in (("create", changes.ignored_created),
+                         ("modify", changes.ignored_modified),
+                         ("delete", changes.ignored_deleted)):
+        for path in paths:
+            out.line(f"{indent}{label} {path} (ignored)")
 
 
 def _notes(out: Output, steps: Sequence[StepReport]) -> None:
@@ -170,6 +191,11 @@ def render_plan(out: Output, report: PlanReport) -> None:
         effect = changes_summary(step.changes) if report.target is not None else ""
         rows.append([str(step.index + 1), step.kind, step.title, effect, _rewrites(step)])
     out.table("Steps", ["#", "kind", "step", "files", "rewrites"], rows)
+    for index, model in enumerate(plan.steps):
+        if step_settings(model).get("trust") is True:
+            out.line(f"  {index + 1}. {model.title()}: trust: true", style="yellow")
+        for command in model.runs(trust=False):
+            out.line(f"  {index + 1}. {model.title()} runs: {command}")
     if report.target is not None:
         for step in report.steps:
             if step.changes or (step.outcome and step.outcome.rewrites):
@@ -198,6 +224,7 @@ def render_apply(out: Output, report: ApplyReport) -> None:
              str(len(s.changes.deleted)), _rewrites(s), f"{s.seconds:.1f}s"] for s in report.steps]
     title = "Dry run (nothing was changed)" if report.dry_run else "Applied"
     out.table(title, ["#", "step", "created", "modified", "deleted", "rewrites", "time"], rows)
+    _ignored_lines(out, report.changes, indent="  ")
     _notes(out, report.steps)
     if report.verification is not None:
         render_verify(out, report.verification)
@@ -246,7 +273,7 @@ def render_status(out: Output, report: StatusReport) -> None:
             rows.append([str(i + 1), title, state])
         out.table("Steps", ["#", "step", "state"], rows)
         out.line(f"checkpoint {journal.checkpoint or 'not taken'} "
-                 f"({report.checkpoint_ref and 'refs/migrator/checkpoint' or 'no ref'})")
+                 f"({report.checkpoint_ref and 'ref ' + report.checkpoint_ref_name or 'no ref'})")
         out.line(f"before the run: HEAD {journal.head or 'unborn'}"
                  f"{f' on branch {journal.branch}' if journal.branch else ' (detached)'}")
         if journal.created_branch:
@@ -257,11 +284,14 @@ def render_status(out: Output, report: StatusReport) -> None:
         out.line(f"undo with: migrate rollback --target {report.target}")
     for attempt in report.attempts:
         out.line(f"attempt patch: {attempt}")
+    for note in report.notes:
+        out.line(f"note: {note}", style="yellow")
 
 
 # -- JSON ---------------------------------------------------------------------------------
-def _changes(changes: Changes) -> dict[str, list[str]]:
-    return {"created": changes.created, "modified": changes.modified, "deleted": changes.deleted}
+def _changes(changes: Changes) -> dict[str, Any]:
+    return {"created": changes.created, "modified": changes.modified, "deleted": changes.deleted,
+            "ignored": changes.ignored}
 
 
 def _step_json(step: StepReport) -> dict[str, Any]:
@@ -282,8 +312,8 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
     return {
         "plan": plan.name, "description": plan.description, "path": str(plan.path),
         "target": str(report.target) if report.target else None, "notes": report.notes,
-        "steps": [{**_step_json(s), "settings": step_settings(plan.steps[s.index])}
-                  for s in report.steps],
+        "steps": [{**_step_json(s), "settings": step_settings(plan.steps[s.index]),
+                   "runs": plan.steps[s.index].runs(trust=False)} for s in report.steps],
         "checks": [{"name": c.name, "kind": c.kind, "description": c.description,
                     "commands": c.commands} for c in report.checks],
     }
@@ -310,15 +340,16 @@ def verify_json(report: VerifyReport) -> dict[str, Any]:
 
 def rollback_json(report: RollbackReport) -> dict[str, Any]:
     return {"target": str(report.target), "rolled_back": report.rolled_back,
-            "plan": report.plan_name, "message": report.message}
+            "plan": report.plan_name, "message": report.message, "kept": report.kept,
+            "saved_patch": str(report.saved_patch) if report.saved_patch else None,
+            "saved_branch": report.saved_branch}
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:
-    from dataclasses import asdict
-
     return {"target": str(report.target),
-            "journal": asdict(report.journal) if report.journal else None,
-            "checkpoint_ref": report.checkpoint_ref, "attempts": report.attempts}
+            "journal": report.journal.model_dump() if report.journal else None,
+            "checkpoint_ref": report.checkpoint_ref, "attempts": report.attempts,
+            "notes": report.notes}
 
 
 def dumps(data: Any) -> str:
@@ -406,7 +437,7 @@ def render_markdown(report: PlanReport) -> str:
     md += ["## Running it", "", "```bash",
            "# effects on DIR, changes nothing",
            f"migrate plan {plan_file} --target DIR",
-           "# the diff, from a throwaway worktree",
+           "# the diff, from a copy of DIR",
            f"migrate apply {plan_file} --target DIR --dry-run",
            "# checkpoint, steps, checks; rolls back by itself if anything fails",
            f"migrate apply {plan_file} --target DIR",
@@ -446,7 +477,7 @@ def render_demo_phase(out: Output, phase: str, demo: DemoReport) -> None:
         rows = [[str(s.index + 1), s.title, str(len(s.changes.created)),
                  str(len(s.changes.modified)), str(len(s.changes.deleted)), _rewrites(s)]
                 for s in demo.dry_run.steps]
-        out.table("Dry run (in a throwaway worktree)",
+        out.table("Dry run (in a copy of the app)",
                   ["#", "step", "created", "modified", "deleted", "rewrites"], rows)
         out.line(f"dry run total: {changes_summary(demo.dry_run.changes)}; the app repository "
                  "is untouched")

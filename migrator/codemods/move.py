@@ -42,6 +42,7 @@ from migrator.codemods.import_resolution import (
     relative_base,
     split_dotted,
 )
+from migrator.codemods.names import dotted_problem
 
 
 class MoveConfig(CodemodConfig):
@@ -72,6 +73,9 @@ class MoveConfig(CodemodConfig):
             for path in (old, new):
                 if not DOTTED.match(path):
                     raise ValueError(f"{path!r} is not a dotted Python name")
+                problem = dotted_problem(path)
+                if problem:
+                    raise ValueError(problem)
             if matches_prefix(new, old):
                 raise ValueError(
                     f"{old!r} -> {new!r}: the new path may not be the old one or inside it "

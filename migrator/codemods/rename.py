@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import DOTTED, split_dotted
 from migrator.codemods.move import MoveTable, apply_moves
+from migrator.codemods.names import binding_problem, dotted_problem
 
 
 class RenameConfig(CodemodConfig):
@@ -38,13 +39,17 @@ class RenameConfig(CodemodConfig):
     def _dotted(cls, value: str) -> str:
         if not DOTTED.match(value) or "." not in value:
             raise ValueError(f"{value!r} is not `module.Name`")
+        problem = dotted_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("to")
     @classmethod
     def _identifier(cls, value: str) -> str:
-        if not value.isidentifier():
-            raise ValueError(f"{value!r} is not a Python identifier")
+        problem = binding_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 

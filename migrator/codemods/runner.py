@@ -12,8 +12,11 @@ written.
 from __future__ import annotations
 
 import ast
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -38,6 +41,9 @@ class CodemodReport:
     """path -> {codemod name: rewrites} for every file that changed."""
     files_seen: int = 0
     files_parsed: int = 0
+    skipped_links: list[str] = field(default_factory=list)
+    """Symlinked `.py` files: never written through (a link's target, when it is in the tree,
+    is rewritten under its own path)."""
 
     @property
     def rewrites(self) -> dict[str, int]:
@@ -86,6 +92,9 @@ def run_codemods(
     report = CodemodReport()
     candidates: list[tuple[str, bytes]] = []
     for path in list_python_files(root):
+        if (root / path).is_symlink():
+            report.skipped_links.append(path)
+            continue
         report.files_seen += 1
         if not any(c.selects(path) for c in codemods):
             continue
@@ -120,9 +129,24 @@ def _process(
         return transform_files(codemods, candidates)
     size = max(1, -(-len(candidates) // (workers * CHUNKS_PER_WORKER)))
     chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    context = _pool_context()
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_die_with_parent, initargs=(parent,)) as pool:
         futures = [pool.submit(transform_files, codemods, chunk) for chunk in chunks]
         return [r for f in futures for r in f.result()]
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Pool initializer: a worker is killed when its parent dies, even by kill -9, so no
+    worker outlives `migrate` holding its output pipe (Linux; elsewhere a no-op)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from migrator.environment import AppEnvironment
+from migrator.paths import inside_target
 
 ProgressCallback = Callable[[str, int | None, int | None], None]
 """progress(description, completed, total); completed/total may be None (indeterminate)."""
@@ -25,12 +26,16 @@ def _no_progress(description: str, completed: int | None, total: int | None) -> 
     return None
 
 
+def _nothing_to_save(rel: str) -> None:
+    return None
+
+
 @dataclass
 class StepContext:
     """One run's view of the tree a step works on (the target, or a dry-run worktree)."""
 
     root: Path
-    """The tree the step changes: the target itself or a throwaway worktree of it."""
+    """The tree the step changes: the target itself or the dry run's copy of it."""
     plan_dir: Path
     """Folder of the plan file: files shipped with the plan resolve against it."""
     target: Path
@@ -43,6 +48,18 @@ class StepContext:
     """One-line warnings preflight found acceptable (shown to the user, run continues)."""
     environment: AppEnvironment = field(default_factory=AppEnvironment.of_tool)
     """The app's interpreter / virtual environment `command` steps run in."""
+    dry_run: bool = False
+    """The steps run in the dry run's copy of the target."""
+    on_change: Callable[[str], None] = _nothing_to_save
+    """The engine's hook: save (or, in a dry run, copy in) ignored files at or below a path."""
+
+    def will_change(self, rel: str, *, what: str = "path") -> Path:
+        """Call before writing, replacing or deleting `rel` (target-relative): refuses a
+        path outside the target (see `migrator.paths`), and lets the engine save the ignored
+        files there first so rollback can give them back. Returns the absolute path."""
+        path = inside_target(self.root, rel, what=what)
+        self.on_change(rel)
+        return path
 
 
 @dataclass
@@ -71,6 +88,19 @@ class StepModel(BaseModel):
 
     def declared_paths(self) -> list[str]:
         """Target-relative paths this step writes, patches or deletes (checked by preflight)."""
+        return []
+
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        """Whether the step may write files it does not announce with `ctx.will_change`
+        (a command, code from a template). The engine then saves every ignored file first."""
+        return True
+
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
+        """What this step executes on the machine, one line each (a command's argv, quoted
+        as a shell would show it), for the user to see before it runs (`migrate plan`, the
+        dry run's warning). `trust` is the run's --trust; `environment` the app's, once known
+        (a command's program is shown as it will be resolved)."""
         return []
 
     def preflight(self, ctx: StepContext) -> None:

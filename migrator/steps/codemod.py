@@ -9,6 +9,7 @@ validated by that codemod's `Config`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import model_validator
@@ -16,7 +17,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from migrator.codemods.base import REGISTRY, CodemodConfig
 from migrator.codemods.runner import run_codemods
-from migrator.errors import PreflightError
+from migrator.errors import PathEscapesTarget, PreflightError
+from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
 
@@ -61,6 +63,9 @@ class CodemodStep(StepModel):
         report = run_codemods(ctx.root, [codemod], write=write)
         total = sum(sum(counts.values()) for counts in report.changed.values())
         verb = "rewrote" if write else "would rewrite"
+        notes = [f"{link}: a symlink to a file outside the tree, not rewritten (a codemod never "
+                 "writes through a link)" for link in report.skipped_links
+                 if not _points_inside(ctx.root, link)]
         return StepOutcome(
             summary=(
                 f"{self.codemod}: {verb} {len(report.changed)} file(s), {total} rewrite(s) "
@@ -70,9 +75,19 @@ class CodemodStep(StepModel):
             notes=notes,
         )
 
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False  # only Python files git sees, never through a link
+
     def preview(self, ctx: StepContext) -> StepOutcome:
         """What `apply` would rewrite on this tree, writing nothing (for `migrate plan`)."""
         return self._run(ctx, write=False)
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         return self._run(ctx, write=True)
+
+
+def _points_inside(root: Path, link: str) -> bool:
+    try:
+        return inside_target(root, link).is_file()
+    except PathEscapesTarget:
+        return False

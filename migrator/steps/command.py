@@ -13,10 +13,12 @@ output's tail.
 
 from __future__ import annotations
 
+import shlex
 from typing import ClassVar
 
 from pydantic import Field
 
+from migrator.environment import AppEnvironment
 from migrator.errors import StepFailed
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
@@ -35,6 +37,10 @@ class CommandStep(StepModel):
 
     def title(self) -> str:
         return self.name or " ".join(self.argv)
+
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
+        return [shlex.join(resolve_argv(self.argv, environment))]
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         shown = " ".join(self.argv)

@@ -24,9 +24,11 @@ exactly as the plan gives it (so `copier update` run from the target finds the t
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -34,7 +36,8 @@ from typing import Any, ClassVar, Literal
 import yaml
 from pydantic import Field, field_validator, model_validator
 
-from migrator.errors import PreflightError, StepFailed
+from migrator.environment import AppEnvironment
+from migrator.errors import MigratorError, PathEscapesTarget, PreflightError, StepFailed
 from migrator.merge import MERGERS
 from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
@@ -100,6 +103,36 @@ class _LenientLoader(yaml.SafeLoader):
 _LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+@contextlib.contextmanager
+def _checked_writes(ctx: StepContext) -> Iterator[None]:
+    """Every file, folder and symlink Copier writes goes through `ctx.will_change` first (the
+    containment check, and saving an ignored file it replaces); a symlink the template ships
+    must not lead out of the target. Copier calls `Worker._render_allowed` before each write
+    (checked with Copier 9.19)."""
+    from copier._main import Worker
+
+    allowed = Worker._render_allowed
+
+    def checked(worker: Worker, dst_relpath: Path, *args: Any, **kwargs: Any) -> bool:
+        rel = dst_relpath.as_posix()
+        if rel not in ("", "."):
+            path = ctx.will_change(rel, what="template path")
+            link = kwargs.get("expected_contents") if kwargs.get("is_symlink") else None
+            if isinstance(link, Path):
+                real_root = ctx.root.resolve()
+                lands = (path.parent.resolve() / link).resolve()
+                if lands != real_root and real_root not in lands.parents:
+                    raise PathEscapesTarget(f"template path {rel!r} is a symlink to {link}, "
+                                            "outside the target; it is not written")
+        return allowed(worker, dst_relpath, *args, **kwargs)
+
+    Worker._render_allowed = checked  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        Worker._render_allowed = allowed  # type: ignore[method-assign]
+
+
 @register_step
 class CopierStep(StepModel):
     """Render a Copier template into the tree."""
@@ -144,6 +177,21 @@ class CopierStep(StepModel):
     def declared_paths(self) -> list[str]:
         return [self.answers_file, *self.merge]
 
+    def unsafe(self, ctx: StepContext) -> bool:
+        """Whether template tasks, migrations and Jinja extensions may run: with --trust, or
+        with the plan's `trust: true` outside a dry run (a dry run needs --trust itself)."""
+        return ctx.trust or (self.trust and not ctx.dry_run)
+
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return self.unsafe(ctx)  # template tasks can write anywhere
+
+    def runs(self, trust: bool, dry_run: bool = False,
+             environment: AppEnvironment | None = None) -> list[str]:
+        if not (trust or (self.trust and not dry_run)):
+            return []
+        given = "trust: true" if self.trust else "--trust"
+        return [f"template tasks, migrations and Jinja extensions of {self.src} ({given})"]
+
     # -- preflight ------------------------------------------------------------------------
     def preflight(self, ctx: StepContext) -> None:
         for declared in self.declared_paths():
@@ -175,6 +223,12 @@ class CopierStep(StepModel):
             raise PreflightError(
                 f"template {self.src!r} uses {', '.join(features)}, which run code on this machine",
                 "add `trust: true` to the copier step or pass --trust if you trust it",
+            )
+        if set(features) - {"tasks"} and not self.unsafe(ctx):
+            raise PreflightError(
+                f"template {self.src!r} uses {', '.join(features)}, which run code on this "
+                "machine; a dry run runs them only with an explicit --trust",
+                "pass --trust to the dry run if you trust the template",
             )
 
     def no_commit_warning(self, source: TemplateSource) -> str:
@@ -223,10 +277,15 @@ class CopierStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         source = locate_template(self.src, ctx.target)
+        for rel in self.merge:  # the app's version is read, then written over
+            ctx.will_change(rel, what="merge path")
         app_versions = {rel: self._read(ctx.root, rel) for rel in self.merge}
         ctx.progress(f"copier: rendering {self.src}", None, None)
         caught = self._run_copier(ctx, source)
         notes = [str(w.message).splitlines()[0] for w in caught]
+        if self.trust and not self.unsafe(ctx) and template_config(Path(source.location)).get("_tasks"):
+            notes.append("the template's tasks did not run in this dry run "
+                         "(pass --trust to run them)")
         if not source.records_commit:
             notes.append(self.no_commit_warning(source))
         merged = 0
@@ -256,7 +315,7 @@ class CopierStep(StepModel):
         from copier import run_copy  # heavy import, only when a copier step runs
         from copier.errors import CopierWarning
 
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _checked_writes(ctx):
             warnings.simplefilter("always")
             try:
                 run_copy(
@@ -270,10 +329,11 @@ class CopierStep(StepModel):
                     defaults=True,
                     overwrite=True,
                     quiet=True,
-                    unsafe=self.trust or ctx.trust,
+                    unsafe=self.unsafe(ctx),
+                    skip_tasks=not self.unsafe(ctx),
                     cleanup_on_error=False,
                 )
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, MigratorError):
                 raise
             except Exception as exc:  # noqa: BLE001 - Copier and Jinja raise many kinds
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -281,7 +341,7 @@ class CopierStep(StepModel):
         return [w for w in caught if issubclass(w.category, CopierWarning)]
 
     def _merge(self, root: Path, rel: str, kind: str, app: bytes | None) -> str | None:
-        path = root / rel
+        path = inside_target(root, rel, what="merge path")
         rendered = self._read(root, rel)
         if app is None:
             return f"{rel}: taken from the template (the app had none)" if rendered else None

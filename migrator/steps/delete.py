@@ -83,6 +83,9 @@ class DeleteStep(StepModel):
     def declared_paths(self) -> list[str]:
         return list(self.paths)
 
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False
+
     def preflight(self, ctx: StepContext) -> None:
         for path in self.paths:
             inside_target(ctx.root, path, what="delete path")
@@ -101,7 +104,7 @@ class DeleteStep(StepModel):
         if scan.references or (modules and scan.unparsable):
             raise DeleteRefused(scan.references, scan.unparsable)
         for path in present:
-            target = ctx.root / path
+            target = ctx.will_change(path, what="delete path")  # saves ignored files inside
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             else:

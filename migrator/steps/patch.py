@@ -91,6 +91,9 @@ class PatchStep(StepModel):
         """Files the diff touches; known once `preflight` (or `files_touched`) has read it."""
         return list(self._touched or [])
 
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False
+
     def files_touched(self, plan_dir: Path) -> list[FilePatch]:
         try:
             text = (plan_dir / self.file).read_text(encoding="utf-8")
@@ -131,7 +134,7 @@ class PatchStep(StepModel):
     def apply(self, ctx: StepContext) -> StepOutcome:
         files = self.files_touched(ctx.plan_dir)
         for patch in files:
-            inside_target(ctx.root, patch.path, what=f"patch {self.file}: path")
+            ctx.will_change(patch.path, what=f"patch {self.file}: path")
         check = self._git_apply(ctx, "--check")
         if check.returncode == 0:
             done = self._git_apply(ctx)

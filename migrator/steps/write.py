@@ -41,6 +41,9 @@ class WriteStep(StepModel):
     def declared_paths(self) -> list[str]:
         return [self.path]
 
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False
+
     def preflight(self, ctx: StepContext) -> None:
         inside_target(ctx.root, self.path, what="write path")
         if not (ctx.plan_dir / self.source).is_file():
@@ -66,8 +69,8 @@ class WriteStep(StepModel):
             ) from None
 
     def apply(self, ctx: StepContext) -> StepOutcome:
-        target = inside_target(ctx.root, self.path, what="write path")
         data = self.content(ctx)
+        target = ctx.will_change(self.path, what="write path")
         existed = target.exists()
         if existed and target.is_dir():
             raise StepFailed(f"write {self.path}: a folder is in the way")

@@ -1,29 +1,8 @@
-"""Fixtures for the engine tests; the helpers live in `engine_helpers`."""
+"""Fixtures for the engine tests (defined in `engine_fixtures`); the helpers live in
+`engine_helpers`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from engine_fixtures import app_repo, engine_test_kinds, plans
 
-import pytest
-from engine_helpers import make_app
-from engine_kinds import registered
-
-
-@pytest.fixture(autouse=True)
-def engine_test_kinds() -> Iterator[None]:
-    """The test-only step/check kinds and codemod, registered for this test only."""
-    with registered():
-        yield
-
-
-@pytest.fixture
-def app_repo(tmp_path: Path) -> Path:
-    return make_app(tmp_path / "app")
-
-
-@pytest.fixture
-def plans(tmp_path: Path) -> Path:
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    return folder
+__all__ = ["app_repo", "engine_test_kinds", "plans"]

@@ -93,6 +93,7 @@ def migrate(*args: str | Path) -> Run:
 
 SUBPROCESS_BOOT = (
     "import sys; sys.path.insert(0, {here!r}); import engine_kinds; engine_kinds.register_all(); "
+    "engine_kinds.pause_inside_from_env(); "
     "from migrator.cli import main; sys.argv[0] = 'migrate'; main()"
 )
 

@@ -26,7 +26,14 @@ from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import CHECK_KINDS, load_check_kinds
 
 
-class PutStep(StepModel):
+class _Announced(StepModel):
+    """Test steps write only the paths they announce (as the shipped write/delete do)."""
+
+    def writes_anywhere(self, ctx: StepContext) -> bool:
+        return False
+
+
+class PutStep(_Announced):
     """Write `content` to `path` (target-relative), optionally with a file mode."""
 
     kind: ClassVar[str] = "test-put"
@@ -38,7 +45,7 @@ class PutStep(StepModel):
         return [self.path]
 
     def apply(self, ctx: StepContext) -> StepOutcome:
-        path = ctx.root / self.path
+        path = ctx.will_change(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.content, encoding="utf-8")
         if self.mode is not None:
@@ -46,7 +53,7 @@ class PutStep(StepModel):
         return StepOutcome(summary=f"wrote {self.path}")
 
 
-class RemoveStep(StepModel):
+class RemoveStep(_Announced):
     """Delete the listed target-relative files."""
 
     kind: ClassVar[str] = "test-remove"
@@ -58,11 +65,11 @@ class RemoveStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         for rel in self.paths:
-            (ctx.root / rel).unlink()
+            ctx.will_change(rel).unlink()
         return StepOutcome(summary=f"removed {len(self.paths)}")
 
 
-class PauseStep(StepModel):
+class PauseStep(_Announced):
     """Optionally write `path` first, then signal `reached` and wait for `release`."""
 
     kind: ClassVar[str] = "test-pause"
@@ -76,7 +83,7 @@ class PauseStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         if self.path:
-            (ctx.root / self.path).parent.mkdir(parents=True, exist_ok=True)
+            ctx.will_change(self.path).parent.mkdir(parents=True, exist_ok=True)
             (ctx.root / self.path).write_text(self.content, encoding="utf-8")
         Path(self.reached).write_text(str(os.getpid()), encoding="utf-8")
         deadline = time.monotonic() + 60
@@ -87,7 +94,7 @@ class PauseStep(StepModel):
         return StepOutcome(summary="released")
 
 
-class FailStep(StepModel):
+class FailStep(_Announced):
     """Fail with `message` (after optionally writing a file)."""
 
     kind: ClassVar[str] = "test-fail"
@@ -100,7 +107,7 @@ class FailStep(StepModel):
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         if self.path:
-            (ctx.root / self.path).write_text("half done\n", encoding="utf-8")
+            ctx.will_change(self.path).write_text("half done\n", encoding="utf-8")
         raise StepFailed(self.message)
 
 
@@ -183,9 +190,69 @@ class RenameName(Codemod[RenameNameConfig]):
         return module.visit(renamer), renamer.count
 
 
+class SlowRenameConfig(RenameNameConfig):
+    reached: str
+    release: str
+
+
+class SlowRename(RenameName):
+    """`test-rename-name` that, on each file, signals `reached` (with its pid) and waits for
+    `release`: it pauses a run inside the codemod's worker processes."""
+
+    name: ClassVar[str] = "test-slow-rename"
+    Config: ClassVar[type[CodemodConfig]] = SlowRenameConfig
+
+    def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
+        config = self.config
+        assert isinstance(config, SlowRenameConfig)
+        Path(config.reached).write_text(str(os.getpid()), encoding="utf-8")
+        _wait_for(Path(config.release))
+        return super().transform(module, file)
+
+
+def _wait_for(release: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def pause_inside_from_env() -> None:
+    """`MIGRATE_TEST_PAUSE_INSIDE=kind:reached:release` pauses a real run inside the shipped
+    step kind `kind`, after it has written part of its work (the crash tests kill it there)."""
+    setting = os.environ.get("MIGRATE_TEST_PAUSE_INSIDE")
+    if not setting:
+        return
+    kind, reached, release = setting.split(":")
+
+    def pause() -> None:
+        Path(reached).write_text(str(os.getpid()), encoding="utf-8")
+        _wait_for(Path(release))
+
+    if kind == "copier":  # after rendering and merging, before the answers file is fixed
+        from migrator.steps.copier import CopierStep
+
+        original_fix = CopierStep._fix_answers
+
+        def fix_then_pause(self: CopierStep, *args: object) -> object:
+            pause()
+            return original_fix(self, *args)  # type: ignore[arg-type]
+
+        CopierStep._fix_answers = fix_then_pause  # type: ignore[method-assign]
+    elif kind != "command":  # a command step pauses in its own command
+        cls = STEP_KINDS[kind]
+        original_apply = cls.apply
+
+        def apply_then_pause(self: StepModel, ctx: StepContext) -> StepOutcome:
+            outcome = original_apply(self, ctx)
+            pause()
+            return outcome
+
+        cls.apply = apply_then_pause  # type: ignore[method-assign]
+
+
 STEPS: list[type[StepModel]] = [PutStep, RemoveStep, PauseStep, FailStep, RefuseStep]
 CHECKS: list[type[CheckModel]] = [FileCheck, PauseCheck]
-CODEMODS: list[type[Codemod]] = [RenameName]
+CODEMODS: list[type[Codemod]] = [RenameName, SlowRename]
 
 
 def register_all() -> None:

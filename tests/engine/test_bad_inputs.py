@@ -114,8 +114,8 @@ CASES = [
     Case("verify-only-unknown-check", plan(verify="  - {name: real, test-file: README.md}\n"), 2,
          r"--only 'ghost': no such check \(the plan has: real\)",
          args=["--only", "ghost"], command="verify"),
-    Case("not-a-git-repo", plan(), 3, r"target .* is not a git repository", args=["<plain>"]),
-    Case("subfolder-of-a-repo", plan(), 3, r"target .* is inside the git repository .* but is not its root",
+    Case("not-a-git-repo", plan(), 3, r"target .* is not in a git repository", args=["<plain>"]),
+    Case("ignored-folder-of-a-repo", plan(), 3, r"target .*/venv is a folder git ignores in .*",
          args=["<sub>"]),
     Case("dirty-tree", plan(), 3, r"target has uncommitted changes: app/util.py", setup=_dirty),
     Case("dotdot-path", plan("  - test-put: {path: ../escape.py}\n"), 3,
@@ -182,7 +182,7 @@ def test_bad_input(case: Case, tmp_path: Path, taken_port: int) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "file.txt").write_text("not a repo\n")
-    sub = target / "app"
+    sub = target / "venv"  # an ignored folder of the app
     plan_path = write_plan(tmp_path / "plans", case.plan)
     if case.setup:
         case.setup(target, tmp_path)

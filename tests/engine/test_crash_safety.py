@@ -114,7 +114,8 @@ def test_rollback_refuses_while_the_apply_is_still_running(
         _wait_for(signals / "reached", process)
         refused = migrate("rollback", "--target", app_repo)
         assert refused.exit_code == 3
-        assert f"a migrate process (pid {process.pid}) is still applying" in refused.stderr
+        assert f"another migrate process (pid {process.pid}:" in refused.stderr
+        assert " apply " in refused.stderr
         assert "still running" in migrate("status", "--target", app_repo).stdout
         (signals / "release").write_text("go")
         process.communicate(timeout=20)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from engine_helpers import fingerprint, git, migrate, write_plan
 
-from migrator import engine, workspace
+from migrator import engine
+from migrator import rollback as rollback_module
 
 PLAN = """
 name: reshape
@@ -120,7 +121,7 @@ def test_status_names_plan_steps_and_checkpoint(app_repo: Path, plans: Path) -> 
     run = migrate("status", "--target", app_repo)
     assert run.exit_code == 0
     assert "plan reshape" in run.stdout and "applied" in run.stdout
-    checkpoint = git(app_repo, "rev-parse", "refs/migrator/checkpoint").strip()
+    checkpoint = git(app_repo, "rev-parse", "refs/worktree/migrator/checkpoint").strip()
     assert checkpoint in run.stdout
 
 
@@ -132,7 +133,7 @@ def test_a_rollback_cut_short_is_finished_by_the_next_one(
     def crash(*args: object) -> None:
         raise KeyboardInterrupt  # as if killed after the files came back, before HEAD did
 
-    monkeypatch.setattr(workspace, "_restore_head", crash)
+    monkeypatch.setattr(rollback_module, "_restore_head", crash)
     with pytest.raises(KeyboardInterrupt):
         engine.rollback(app_repo)
     monkeypatch.undo()

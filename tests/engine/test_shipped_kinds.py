@@ -83,7 +83,7 @@ def test_dry_run_apply_verify_rollback_with_shipped_kinds(
     from migrator.workspace import Repo, attempt_changes
 
     repo = Repo(app_repo)
-    checkpoint = git(app_repo, "rev-parse", "refs/migrator/checkpoint").strip()
+    checkpoint = git(app_repo, "rev-parse", "refs/worktree/migrator/checkpoint").strip()
     _, real_patch, _ = attempt_changes(repo, checkpoint)
     assert real_patch == dry_patch
 
@@ -120,7 +120,7 @@ def test_relocate_dry_run_commit_keeps_history_and_rollback(app_repo: Path, plan
     assert fingerprint(app_repo) == before
     assert json.loads(dry.stdout)["changes"] == {
         "created": ["app/lib/__init__.py", "app/lib/util.py"], "modified": ["app/main.py"],
-        "deleted": ["app/util.py"]}
+        "deleted": ["app/util.py"], "ignored": {"created": [], "deleted": [], "modified": []}}
 
     real = migrate("apply", plan, "--target", app_repo, "--commit", "--yes", "--json")
     assert real.exit_code == 0, real.stderr

@@ -1,0 +1,335 @@
+"""Rollback: the target folder, HEAD, the branch and the index as they were at the
+checkpoint, byte for byte, removing only what the run made.
+
+For a run that ended (applied, or kept after a failure), each path is compared three ways:
+as it was at the checkpoint, as the run left it (`after.json`), and now. What still matches
+the run's end is put back to the checkpoint; what changed or appeared after the run is the
+user's: ignored files are left alone, and changes git would see refuse the rollback unless
+`force`, which first saves them as a patch. After a crash (the run never ended), everything
+since the checkpoint is the run's.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.checkpoint import Checkpoint
+from migrator.errors import ChangedAfterRun, CommitsOnTop, PreflightError
+from migrator.journal import Journal
+from migrator.snapshot import (
+    DIR,
+    GIT,
+    LINK,
+    Entry,
+    Manifest,
+    folder_modes,
+    same,
+    scan,
+    temporary_index,
+    write_tree,
+)
+from migrator.workspace import Repo
+
+ENDED = ("applied", "kept-failed")
+
+
+@dataclass
+class RollbackResult:
+    kept: list[str] = field(default_factory=list)
+    """Ignored files changed or made after the run, left as they are."""
+    saved_patch: Path | None = None
+    """`force`: where the changes made after the run were saved before being discarded."""
+    saved_branch: str | None = None
+    """Where commits added on top of the migration stay reachable."""
+
+
+@dataclass
+class RestorePlan:
+    restore: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
+    """Restore tree, HEAD/branch and index to the checkpoint, then forget the run."""
+    checkpoint = Checkpoint(repo)
+    base = checkpoint.manifest()
+    if base is None:
+        raise PreflightError(f"the checkpoint scan of this run is missing from {checkpoint.dir}",
+                             f"the checkpoint commit {journal.checkpoint} still holds the "
+                             "files git sees")
+    resuming = journal.state == "rolling-back"
+    started_from = journal.rolling_back_from if resuming else journal.state
+    after = checkpoint.after() if started_from in ENDED else None
+    moved = commits_on_top(repo, journal)
+    if moved and not force and not resuming:
+        raise CommitsOnTop(f"commits were added on top of the migration ({moved})",
+                           "`migrate rollback --force` restores the checkpoint anyway and "
+                           "keeps those commits on a branch it names")
+    now = scan(repo.root, repo.git, [m for m in (after, base) if m])
+    plan = plan_restore(base, after, now, set(checkpoint.saved()))
+    result = RollbackResult(kept=plan.keep)
+    if plan.conflicts and not journal.user_patch:
+        if not force:
+            shown = ", ".join(plan.conflicts[:8]) + (
+                f" and {len(plan.conflicts) - 8} more" if len(plan.conflicts) > 8 else "")
+            raise ChangedAfterRun(
+                f"files changed after the migration: {shown}; a rollback would discard them",
+                "commit or move them first, or `migrate rollback --force` saves them as a "
+                "patch and then rolls back")
+        result.saved_patch = _save_user_changes(repo, checkpoint, now, plan.conflicts,
+                                                journal.plan_name)
+        journal.user_patch = str(result.saved_patch)
+    elif journal.user_patch:
+        result.saved_patch = Path(journal.user_patch)
+    plan.restore += plan.conflicts
+    journal.rolling_back_from = started_from
+    journal.state = "rolling-back"
+    journal.write(repo.state_dir)
+    restore_files(repo, checkpoint, base, now, plan.restore)
+    _check_settled(repo, base, set(plan.keep))
+    result.saved_branch = _restore_head(repo, journal)
+    _restore_index(repo, journal, checkpoint.dir / "index.orig")
+    forget_run(repo, journal.checkpoint)
+    return result
+
+
+def forget_run(repo: Repo, checkpoint: str | None) -> None:
+    Checkpoint(repo).forget(checkpoint)
+    Journal.clear(repo.state_dir)
+
+
+# -- deciding -----------------------------------------------------------------------------
+def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
+                 saved: set[str]) -> RestorePlan:
+    plan = RestorePlan()
+    for rel in sorted(set(base.entries) | set(now.entries) | set(after.entries if after else ())):
+        if rel == "" and base.get(rel) is None:
+            continue
+        c, n = base.get(rel), now.get(rel)
+        if same(n, c):
+            continue
+        if c is not None and c.kind != DIR and c.area != GIT and rel not in saved:
+            plan.keep.append(rel)  # never saved, so no step changed it: the user did
+            continue
+        if after is not None and not same(n, after.get(rel)):
+            entry = n or after.get(rel) or c
+            assert entry is not None
+            if entry.kind == DIR or entry.area != GIT:
+                plan.keep.append(rel)
+            else:
+                plan.conflicts.append(rel)
+            continue
+        plan.restore.append(rel)
+    return plan
+
+
+# -- doing --------------------------------------------------------------------------------
+def restore_files(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manifest,
+                  paths: list[str]) -> None:
+    """Put `paths` back as the checkpoint has them. The bytes are read first: a path whose
+    checkpoint bytes cannot be had (a damaged saved file) is left exactly as it is, and
+    `_check_settled` names it."""
+    root = repo.root
+    saved = checkpoint.saved()
+    wanted_git = [e.blob for r in paths if (e := base.get(r)) is not None
+                  and e.area == GIT and e.kind != DIR and e.blob]
+    blobs = repo.blobs([b for b in wanted_git if b])
+    data: dict[str, bytes] = {}
+    for rel in paths:
+        entry = base.get(rel)
+        if entry is not None and entry.kind != DIR:
+            found = _bytes_of(rel, entry, blobs, saved, checkpoint)
+            if found is None:
+                continue
+            data[rel] = found
+    paths = [p for p in paths if p in data or (e := base.get(p)) is None or e.kind == DIR]
+    for rel in sorted(paths, key=_depth, reverse=True):
+        current = now.get(rel)
+        if current is None or not _real_parent(root, rel) or not os.path.lexists(root / rel):
+            continue
+        _writable(root, rel)
+        if current.kind == DIR and not (root / rel).is_symlink():
+            wanted = base.get(rel)
+            if wanted is None or wanted.kind != DIR:
+                try:
+                    (root / rel).rmdir()
+                except OSError:
+                    pass  # it holds files the user made after the run (kept)
+        else:
+            (root / rel).unlink()
+    for rel in sorted(paths, key=_depth):
+        entry = base.get(rel)
+        if entry is None or not _real_parent(root, rel):
+            continue
+        path = root / rel if rel else root
+        if entry.kind == DIR:
+            if not path.is_dir() or path.is_symlink():
+                _writable(root, rel)
+                path.mkdir(mode=0o700)
+            continue
+        _writable(root, rel)
+        if os.path.lexists(path) and not path.is_dir():
+            path.unlink()
+        if entry.kind == LINK:
+            os.symlink(os.fsdecode(data[rel]), path)
+        else:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data[rel])
+            os.chmod(path, entry.mode)
+    folder_modes(root, [(r, e) for r, e in base.entries.items() if e.kind == DIR])
+
+
+def _bytes_of(rel: str, entry: Entry, blobs: dict[str, bytes], saved: dict[str, str],
+              checkpoint: Checkpoint) -> bytes | None:
+    if entry.area == GIT and entry.blob in blobs:
+        return blobs[entry.blob]
+    blob = saved.get(rel)
+    return checkpoint.restorable(blob) if blob is not None else None
+
+
+def _depth(rel: str) -> int:
+    return rel.count("/") + bool(rel)
+
+
+def _real_parent(root: Path, rel: str) -> bool:
+    """Whether every folder above `rel` (below the root) is a real folder, not a symlink
+    (rollback never writes through a link)."""
+    parts = rel.split("/")[:-1]
+    folder = root
+    for part in parts:
+        folder = folder / part
+        if folder.is_symlink():
+            return False
+    return True
+
+
+def _writable(root: Path, rel: str) -> None:
+    """Let the rollback change `rel` in a read-only folder (folder modes are set last)."""
+    if not rel:
+        return
+    parent = (root / rel).parent
+    try:
+        mode = stat.S_IMODE(parent.lstat().st_mode)
+    except OSError:
+        return
+    if not parent.is_symlink() and mode & 0o300 != 0o300:
+        os.chmod(parent, mode | 0o700)
+
+
+def _restore_index(repo: Repo, journal: Journal, saved: Path) -> None:
+    """The index as it was, byte for byte; for a folder inside its repository, when entries
+    outside the folder changed since (the user staged other work), only the folder's
+    entries are put back and the rest is left as it is."""
+    index = repo.git_dir / "index"
+    if not journal.index_saved:
+        index.unlink(missing_ok=True)
+        return
+    if not saved.exists():
+        return
+    if not repo.prefix or _entries_outside(repo, index) == _entries_outside(repo, saved):
+        tmp = repo.git_dir / "index.migrate-tmp"
+        tmp.write_bytes(saved.read_bytes())
+        os.replace(tmp, index)
+        return
+    inside = repo.git("ls-files", "-s", "-z", "--full-name", "--", ".",
+                      env={"GIT_INDEX_FILE": str(saved)})
+    repo.git("rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".")
+    if inside:
+        repo.git("update-index", "-z", "--index-info", input=inside.encode("utf-8",
+                                                                          "surrogateescape"))
+
+
+def _entries_outside(repo: Repo, index: Path) -> list[str]:
+    listed = repo.git("ls-files", "-s", "-z", env={"GIT_INDEX_FILE": str(index)}, at_top=True)
+    inside = repo.prefix + "/"
+    return [e for e in listed.split("\0") if e and not e.split("\t", 1)[-1].startswith(inside)]
+
+
+def _check_settled(repo: Repo, base: Manifest, keep: set[str]) -> None:
+    now = scan(repo.root, repo.git, [base])
+    wrong = [rel for rel in sorted(set(base.entries) | set(now.entries))
+             if not same(base.get(rel), now.get(rel)) and not _kept(rel, keep)]
+    if wrong:
+        shown = ", ".join(wrong[:5]) + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+        raise PreflightError(f"the folder does not settle back to the checkpoint: {shown}",
+                             "run `migrate rollback` again; `migrate status` shows the run")
+
+
+def _kept(rel: str, keep: set[str]) -> bool:
+    return rel in keep or any(rel.startswith(k + "/") for k in keep) or \
+        any(k.startswith(rel + "/") for k in keep)
+
+
+def _save_user_changes(repo: Repo, checkpoint: Checkpoint, now: Manifest, paths: list[str],
+                       plan_name: str) -> Path:
+    applied = repo.ref(repo.applied_ref)
+    old = repo.tree_of(applied) if applied else repo.target_tree(repo.checkpoint_ref)
+    new = write_tree(repo.git, now, temporary_index(checkpoint.dir, "changes"))
+    patch = repo.patch(old, new, *(f":(literal){p}" for p in paths))
+    return checkpoint.keep_patch(patch, plan_name, "changes-after-")
+
+
+# -- HEAD and branches --------------------------------------------------------------------
+def _migration_heads(repo: Repo, journal: Journal) -> set[str | None]:
+    """Commits HEAD may be at with nothing added on top (a crash may fall mid-commit)."""
+    heads = {journal.created_commit or journal.head}
+    if journal.created_branch and journal.created_commit is None:
+        heads.add(journal.head)
+        now = repo.head()
+        if now and repo.ref(f"{now}^") == journal.head:
+            heads.add(now)
+    return heads
+
+
+def commits_on_top(repo: Repo, journal: Journal) -> str | None:
+    """A description of what moved HEAD since the migration, or None."""
+    expected = journal.created_commit or journal.head
+    now = repo.head()
+    if now not in _migration_heads(repo, journal):
+        return f"HEAD is {(now or 'unborn')[:12]}, the migration left {(expected or 'unborn')[:12]}"
+    allowed = {journal.branch, journal.created_branch}
+    if journal.branch and repo.branch() not in allowed:
+        return f"the checked out branch is {repo.branch()}, the migration ran on {journal.branch}"
+    return None
+
+
+def _restore_head(repo: Repo, journal: Journal) -> str | None:
+    """Put HEAD and the branch back; commits made on top stay on a new branch, named."""
+    kept: str | None = None
+    ours = _migration_heads(repo, journal) | {journal.created_commit}
+    if journal.branch:
+        ref = f"refs/heads/{journal.branch}"
+        current = repo.ref(ref)
+        if current and current != journal.head and current not in ours:
+            kept = _keep_on_branch(repo, journal.branch, current)
+        if journal.head and current != journal.head:
+            repo.git("update-ref", ref, journal.head)
+        elif not journal.head and current:
+            repo.git("update-ref", "-d", ref)
+        repo.git("symbolic-ref", "HEAD", ref)
+    elif journal.head:
+        current = repo.head()
+        if current and current != journal.head and current not in ours \
+                and repo.branch() is None:
+            kept = _keep_on_branch(repo, "detached", current)
+        repo.git("update-ref", "--no-deref", "HEAD", journal.head)
+    if journal.created_branch and journal.created_branch != journal.branch:
+        ref = f"refs/heads/{journal.created_branch}"
+        if repo.ref(ref) in ours:
+            repo.git("update-ref", "-d", ref)
+    return kept
+
+
+def _keep_on_branch(repo: Repo, branch: str, commit: str) -> str:
+    name = f"{branch}-before-rollback"
+    n = 1
+    while repo.ref(f"refs/heads/{name}"):
+        n += 1
+        name = f"{branch}-before-rollback-{n}"
+    repo.git("update-ref", f"refs/heads/{name}", commit, "")
+    return name

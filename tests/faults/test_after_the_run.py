@@ -1,0 +1,151 @@
+"""Items 4, 6, 7 and 8 of issue 9: rollback removes only what the run made, refuses to
+discard work done after the run unless --force (which saves it as a patch first), never
+deletes the last way back, keeps commits reachable, and a --commit holds only the run's
+changes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from engine_helpers import git, migrate, write_plan
+from fault_helpers import assert_one_error, assert_same, kill_at, paused_plan, state
+
+PLAN = """
+name: reshape
+steps:
+  - test-put: {path: app/extra/new.py, content: "NEW = 1\\n"}
+  - test-put: {path: README.md, content: "# reshaped\\n"}
+  - test-remove: [run.sh]
+"""
+
+
+def test_ignored_files_written_after_the_run_survive_the_rollback(
+        app_repo: Path, plans: Path) -> None:
+    (app_repo / ".env").unlink()
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / ".env").write_text("SECRET=written after the migration\n")
+    (app_repo / "debug.log").write_text("a log line after the run\n")
+    (app_repo / "app" / "extra" / "cache.log").write_text("in a folder the run made\n")
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert back.exit_code == 0, back.stderr
+    assert (app_repo / ".env").read_text() == "SECRET=written after the migration\n"
+    assert (app_repo / "debug.log").read_text() == "a log line after the run\n"
+    assert (app_repo / "app" / "extra" / "cache.log").exists()
+    assert not (app_repo / "app" / "extra" / "new.py").exists()
+    assert "kept" in back.stdout and ".env" in back.stdout
+    expected = {**before}
+    after = state(app_repo)
+    for kept in (".env", "debug.log", "app/extra/", "app/extra/cache.log"):
+        expected.pop(kept, None)
+        after.pop(kept, None)
+    assert_same(expected, after)
+
+
+def test_work_done_after_the_run_blocks_the_rollback_until_force_saves_it(
+        app_repo: Path, plans: Path) -> None:
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / "app" / "main.py").write_text("# my edit after the migration\n")
+    (app_repo / "app" / "extra" / "new.py").write_text("NEW = 2  # tuned by hand\n")
+    (app_repo / "TODO.txt").write_text("my new notes\n")
+    after_edits = state(app_repo)
+
+    refused = migrate("rollback", "--target", app_repo)
+    line = assert_one_error(refused, 3, "TODO.txt", "app/extra/new.py", "app/main.py", "--force")
+    assert "README.md" not in line
+    assert_same(after_edits, state(app_repo), "after the refused rollback")
+
+    forced = migrate("rollback", "--target", app_repo, "--force", "--json")
+    assert forced.exit_code == 0, forced.stderr
+    saved = Path(json.loads(forced.stdout)["saved_patch"])
+    assert str(saved) in json.loads(forced.stdout)["message"]
+    assert_same(before, state(app_repo), "after the forced rollback")
+    patch = saved.read_text()
+    assert "+# my edit after the migration" in patch and "+my new notes" in patch
+    assert "-NEW = 1" in patch and "+NEW = 2  # tuned by hand" in patch
+    assert "reshaped" not in patch  # the run's own change is not the user's work
+
+
+def test_a_deleted_journal_never_costs_the_checkpoint_ref(app_repo: Path, plans: Path) -> None:
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    refs = git(app_repo, "for-each-ref", "--format=%(objectname) %(refname)",
+               "refs/worktree/migrator/", "refs/migrator/").splitlines()
+    checkpoint = next(line.split() for line in refs if line.endswith("/checkpoint"))
+    journal = app_repo / ".git" / "migrator" / "journal.json"
+    journal.unlink()
+    before = state(app_repo)
+
+    run = migrate("rollback", "--target", app_repo)
+    line = assert_one_error(run, 3, checkpoint[1], checkpoint[0][:12])
+    assert "git restore" in line or "git checkout" in line
+    assert_same(before, state(app_repo))
+    again = migrate("apply", write_plan(plans, PLAN), "--target", app_repo, "--allow-dirty")
+    assert_one_error(again, 3, checkpoint[1])
+    assert_same(before, state(app_repo))
+    assert "checkpoint" in migrate("status", "--target", app_repo).stdout
+
+
+def test_force_over_commits_on_the_same_branch_keeps_them_on_a_named_branch(
+        app_repo: Path, plans: Path) -> None:
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    git(app_repo, "add", "-A")
+    git(app_repo, "commit", "-q", "-m", "my work on top of the migration")
+    mine = git(app_repo, "rev-parse", "HEAD").strip()
+
+    forced = migrate("rollback", "--target", app_repo, "--force")
+
+    assert forced.exit_code == 0, forced.stderr
+    named = re.search(r"branch (\S+)", forced.stdout)
+    assert named, forced.stdout
+    assert git(app_repo, "rev-parse", named.group(1).strip("'.,")).strip() == mine
+    holders = git(app_repo, "branch", "--contains", mine).split()
+    assert named.group(1).strip("'.,") in holders
+
+
+def test_commit_holds_only_what_the_steps_changed(app_repo: Path, plans: Path) -> None:
+    (app_repo / "local.env").write_text("TOKEN=do-not-commit\n")       # untracked, not ignored
+    (app_repo / "app" / "util.py").write_text("def helper(x):\n    return x + 2\n")  # unstaged
+    run = migrate("apply", write_plan(plans, PLAN), "--target", app_repo, "--allow-dirty",
+                  "--commit")
+    assert run.exit_code == 0, run.stderr
+    committed = git(app_repo, "show", "--name-status", "--format=", "HEAD").split("\n")
+    assert sorted(filter(None, committed)) == ["A\tapp/extra/new.py", "D\trun.sh",
+                                               "M\tREADME.md"]
+    assert (app_repo / "local.env").read_text() == "TOKEN=do-not-commit\n"
+    status = git(app_repo, "status", "--porcelain")
+    assert "?? local.env" in status and " M app/util.py" in status
+    tree = subprocess.run(["git", "ls-tree", "-r", "--name-only", "HEAD"], cwd=app_repo,
+                          capture_output=True, text=True, check=True).stdout
+    assert "local.env" not in tree
+    assert "return x + 1" in git(app_repo, "show", "HEAD:app/util.py")
+    assert "return x + 2" in (app_repo / "app" / "util.py").read_text()
+
+
+def test_after_a_crash_ignored_files_the_run_never_touched_stay_as_the_user_left_them(
+        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+    plan, reached, _ = paused_plan(plans, tmp_path,
+                                   '  - write: {path: app/new.py, from: files/new.py}\n')
+    (plans / "files").mkdir()
+    (plans / "files" / "new.py").write_text("NEW = 1\n")
+    before = state(app_repo)
+    kill_at(reached, "apply", plan, "--target", app_repo)
+    (app_repo / "debug.log").unlink()            # the user cleans up meanwhile
+    (app_repo / "venv" / "lib.py").write_text("x = 2\n")
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert back.exit_code == 0, back.stderr
+    assert not (app_repo / "app" / "new.py").exists()
+    assert not (app_repo / "debug.log").exists()
+    assert (app_repo / "venv" / "lib.py").read_text() == "x = 2\n"
+    expected, after = dict(before), state(app_repo)
+    for path in ("debug.log", "venv/lib.py"):
+        expected.pop(path)
+        after.pop(path, None)
+    assert_same(expected, after)

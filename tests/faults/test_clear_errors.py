@@ -1,0 +1,139 @@
+"""Items 12, 13 and 14 of issue 9: hostile plans, a corrupted journal, a bad --output and
+option errors under --json each give one line and their exit code, never a traceback or a
+hang; names a codemod would write are checked at plan load."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from engine_helpers import ROOT, migrate, write_plan
+from fault_helpers import assert_one_error, assert_same, untouched
+
+OK_STEP = "  - test-put: {path: app/new.py, content: \"x = 1\\n\"}\n"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param('name: bad\nsteps:\n  - test-put: {path: "app/a\\0.py"}\n', id="NUL-in-a-path"),
+    pytest.param('name: "bad\\e[31m"\nsteps:\n' + OK_STEP, id="ESC-in-the-name"),
+    pytest.param('name: bad\nsteps:\n  - test-put: {path: app/a.py, content: "\\a"}\n',
+                 id="BEL-in-content"),
+    pytest.param('name: bad\nsteps:\n  - delete: ["app/\\x1b.py"]\n', id="ESC-in-a-delete"),
+    pytest.param('name: bad\x1b[2J\nsteps:\n' + OK_STEP, id="raw-ESC"),
+    pytest.param('name: bad\nsteps:\n  - test-put: {path: "app/a\x00.py"}\n', id="raw-NUL"),
+])
+def test_control_characters_in_a_plan(app_repo: Path, plans: Path, text: str) -> None:
+    path = plans / "plan.yaml"
+    path.write_bytes(text.encode())
+    before = untouched(app_repo)
+    for args in (["plan", path], ["apply", path, "--target", app_repo],
+                 ["apply", path, "--target", app_repo, "--dry-run"]):
+        run = migrate(*args)
+        line = assert_one_error(run, 2, "plan.yaml:")
+        assert "control character" in line or "special characters" in line, line
+        assert all(c == "\t" or c >= " " for c in run.stderr.strip()), repr(run.stderr)
+    assert_same(before, untouched(app_repo))
+
+
+def _journal(app: Path) -> Path:
+    return app / ".git" / "migrator" / "journal.json"
+
+
+CORRUPT = {
+    "wrong-types": lambda p: p.write_text(json.dumps({
+        "plan_name": ["x"], "plan_path": 3, "target": None, "steps": "all",
+        "state": "applied", "steps_done": "many"})),
+    "a-folder": lambda p: p.mkdir(),
+    "deeply-nested": lambda p: p.write_text("[" * 200_000 + "]" * 200_000),
+    "not-json": lambda p: p.write_bytes(b"\xff\xfe{"),
+}
+
+
+@pytest.mark.parametrize("corruption", sorted(CORRUPT))
+@pytest.mark.parametrize("command", ["status", "rollback", "apply", "dry-run"])
+def test_a_corrupted_journal(app_repo: Path, plans: Path, corruption: str, command: str) -> None:
+    _journal(app_repo).parent.mkdir(parents=True)
+    CORRUPT[corruption](_journal(app_repo))
+    before = untouched(app_repo)
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    args = {"status": ["status"], "rollback": ["rollback"], "apply": ["apply", plan],
+            "dry-run": ["apply", plan, "--dry-run"]}[command]
+    run = migrate(*args, "--target", app_repo)
+    assert_one_error(run, 3, "journal", str(_journal(app_repo)))
+    assert_same(before, untouched(app_repo))
+
+
+@pytest.mark.parametrize("output", ["missing/folder/x.patch", "a-folder", "a-file/x.patch",
+                                    "/proc/migrate-cannot-write-here.patch"])
+def test_a_bad_output_path_is_refused_before_the_dry_run(
+        app_repo: Path, plans: Path, tmp_path: Path, output: str) -> None:
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("not a folder\n")
+    before = untouched(app_repo)
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    run = migrate("apply", plan, "--target", app_repo, "--dry-run", "--output", tmp_path / output)
+    assert_one_error(run, 2, "--output", str(tmp_path / output))
+    assert_same(before, untouched(app_repo))
+    assert not (tmp_path / "a-folder" / "x.patch").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["apply", "PLAN", "--target", "TARGET", "--jobs", "0", "--json"],
+    ["apply", "PLAN", "--json", "--no-such-option"],
+    ["apply", "--json"],
+    ["verify", "PLAN", "--target", "TARGET", "--json", "--jobs", "many"],
+    ["rollback", "--json"],
+    ["status", "--json", "--target"],
+], ids=["jobs-0", "unknown-option", "missing-plan", "jobs-not-a-number", "missing-target",
+        "target-without-value"])
+def test_option_errors_under_json_print_json(
+        app_repo: Path, plans: Path, args: list[str]) -> None:
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    real = [str(plan) if a == "PLAN" else str(app_repo) if a == "TARGET" else a for a in args]
+    run = migrate(*real)
+    assert_one_error(run, 2)
+    data = json.loads(run.stdout)
+    assert data["exit_code"] == 2 and data["error"]
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(plans: Path) -> None:
+    lines = ["name: bomb", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for n in range(1, 9):
+        prev = chr(ord("a") + n - 1)
+        cur = chr(ord("a") + n)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    lines.append("steps: [*i]")
+    bomb = plans / "plan.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    assert len(bomb.read_bytes()) < 600
+    process = subprocess.run([sys.executable, "-m", "migrator", "plan", str(bomb)],
+                             capture_output=True, text=True, timeout=60, cwd=ROOT,
+                             env={**os.environ}, check=False)
+    assert process.returncode == 2, process.stderr
+    lines_out = process.stderr.strip().splitlines()
+    assert len(lines_out) == 1 and "alias" in lines_out[0], process.stderr
+
+
+@pytest.mark.parametrize(("params", "key"), [
+    ("codemod: rename\n    symbol: app.util.helper\n    to: None", "to"),
+    ("codemod: rename\n    symbol: app.util.helper\n    to: class", "to"),
+    ("codemod: rename\n    symbol: app.util.helper\n    to: __debug__", "to"),
+    ("codemod: rename\n    symbol: app.util.helper\n    to: 'not-a-name'", "to"),
+    ("codemod: rename\n    symbol: app.class.helper\n    to: assist", "symbol"),
+    ("codemod: move\n    moves: {app.util: app.class.util}", "moves"),
+    ("codemod: move\n    moves: {app.util.helper: app.util.None}", "moves"),
+    ("codemod: move\n    moves: {app.util: lambda}", "moves"),
+], ids=["rename-None", "rename-class", "rename-__debug__", "rename-dash", "symbol-keyword",
+        "move-keyword-segment", "move-to-None", "move-to-lambda"])
+def test_names_that_would_not_compile_are_refused_at_plan_load(
+        app_repo: Path, plans: Path, params: str, key: str) -> None:
+    plan = write_plan(plans, "name: p\nsteps:\n  - " + params + "\n")
+    before = untouched(app_repo)
+    for args in (["plan", plan], ["apply", plan, "--target", app_repo]):
+        line = assert_one_error(migrate(*args), 2, "plan.yaml:", key)
+        assert "keyword" in line or "identifier" in line or "dotted" in line, line
+    assert_same(before, untouched(app_repo))

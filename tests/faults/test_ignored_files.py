@@ -1,0 +1,111 @@
+"""Item 3 of issue 9: a step that overwrites or deletes ignored files shows it (dry run too),
+and rollback brings them back, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from engine_helpers import git, migrate, write_plan
+from fault_helpers import assert_one_error, assert_same, state, untouched
+
+PY = sys.executable
+
+OVERWRITE_ENV = {
+    "write": "  - write: {path: .env, from: files/env}\n",
+    "command": f"  - command: ['{PY}', -c, \"open('.env', 'w').write('PLAN=1\\\\n')\"]\n",
+    "test-put": "  - test-put: {path: .env, content: \"PLAN=1\\n\"}\n",
+}
+
+
+def _plan(plans: Path, step: str) -> Path:
+    (plans / "files").mkdir(exist_ok=True)
+    (plans / "files" / "env").write_text("PLAN=1\n")
+    return write_plan(plans, "name: env\nsteps:\n" + step)
+
+
+@pytest.mark.parametrize("kind", sorted(OVERWRITE_ENV))
+def test_overwriting_an_ignored_file_is_reported_and_rolled_back(
+        app_repo: Path, plans: Path, kind: str) -> None:
+    plan = _plan(plans, OVERWRITE_ENV[kind])
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert json.loads(dry.stdout)["changes"]["ignored"]["modified"] == [".env"]
+    text = migrate("apply", plan, "--target", app_repo, "--dry-run")
+    assert "modify .env (ignored)" in text.stdout
+    assert_same(before, untouched(app_repo), "after the dry runs")
+
+    before = state(app_repo)
+    real = migrate("apply", plan, "--target", app_repo, "--json")
+    assert real.exit_code == 0, real.stderr
+    data = json.loads(real.stdout)
+    assert data["steps"][0]["changes"]["ignored"]["modified"] == [".env"]
+    assert (app_repo / ".env").read_text() == "PLAN=1\n"
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert (app_repo / ".env").read_text() == "SECRET=1\n"
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def _legacy_folder(app: Path) -> None:
+    (app / "legacy").mkdir()
+    (app / "legacy" / "old.py").write_text("OLD = 1\n")
+    git(app, "add", "legacy")
+    git(app, "commit", "-q", "-m", "legacy")
+    (app / "legacy" / "local.log").write_text("only on this machine\n")   # ignored (*.log)
+    (app / "legacy" / "venv").mkdir()
+    (app / "legacy" / "venv" / "lib.py").write_text("LIB = 1\n")          # ignored (venv/)
+
+
+@pytest.mark.parametrize("kind", ["delete", "command"])
+def test_deleting_a_folder_with_ignored_files_is_reported_and_rolled_back(
+        app_repo: Path, plans: Path, kind: str) -> None:
+    _legacy_folder(app_repo)
+    step = ("  - delete: [legacy]\n" if kind == "delete" else
+            f"  - command: ['{PY}', -c, \"import shutil; shutil.rmtree('legacy')\"]\n")
+    plan = write_plan(plans, "name: drop-legacy\nsteps:\n" + step)
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    changes = json.loads(dry.stdout)["changes"]
+    assert changes["deleted"] == ["legacy/old.py"]
+    assert changes["ignored"]["deleted"] == ["legacy/local.log", "legacy/venv/"]
+    assert_same(before, untouched(app_repo), "after the dry run")
+
+    before = state(app_repo)
+    real = migrate("apply", plan, "--target", app_repo)
+    assert real.exit_code == 0, real.stderr
+    assert not (app_repo / "legacy").exists()
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert (app_repo / "legacy" / "local.log").read_text() == "only on this machine\n"
+    assert (app_repo / "legacy" / "venv" / "lib.py").read_text() == "LIB = 1\n"
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_failed_run_restores_the_ignored_files_it_overwrote(app_repo: Path, plans: Path) -> None:
+    plan = write_plan(plans, """
+        name: env-then-fail
+        steps:
+          - test-put: {path: .env, content: "PLAN=1\\n"}
+          - test-put: {path: debug.log, content: "overwritten\\n"}
+          - test-fail: boom
+    """)
+    before = state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo)
+    assert run.exit_code == 4
+    assert_same(before, state(app_repo), "after the automatic rollback")
+
+
+def test_a_damaged_saved_file_is_never_written_back(app_repo: Path, plans: Path) -> None:
+    run = migrate("apply", _plan(plans, OVERWRITE_ENV["write"]), "--target", app_repo)
+    assert run.exit_code == 0, run.stderr
+    store = app_repo / ".git" / "migrator" / "store"
+    (saved,) = list(store.iterdir())
+    saved.write_text("SECRET=garbled\n")  # e.g. cut short by a power failure
+
+    back = migrate("rollback", "--target", app_repo)
+
+    assert_one_error(back, 3, ".env", "does not settle")
+    assert (app_repo / ".env").read_text() == "PLAN=1\n"  # left as the run left it
