@@ -5,8 +5,9 @@ does too:
 
     DIR/ModernAppTemplate/backend      the bundled template, its own git repo, tagged v<version>
     DIR/ElectronicsInventory/backend   the Electronics Inventory app (--app electronics-inventory)
-    DIR/IoTSupport/                    the IoT Support monorepo (--app iot-support): backend/,
-                                       the target, and frontend/, which nothing may touch
+    DIR/IoTSupport/                    the IoT Support monorepo (--app iot-support), one git
+                                       repo: backend/, the target (a folder inside the
+                                       repo), and frontend/, which nothing may touch
 
 and the answers file's `_src_path: ../../ModernAppTemplate/backend` holds from each target.
 Then it runs the same engine calls as `migrate plan`, `migrate apply --dry-run` and
@@ -162,7 +163,7 @@ class World:
     """The migration target."""
     tag: str
     repo: Path | None = None
-    """The app's repository, when the target is a folder inside it."""
+    """The app's repository, when the target is a folder inside it (`--target repo/backend`)."""
     untouched: list[Path] = field(default_factory=list)
     """Folders beside the target the migration must leave as they are."""
 
@@ -227,14 +228,8 @@ def lay_out(root: Path, sources: Sources, *, fresh: bool) -> World:
 
 
 def publish_app(sources: Sources, world: World, message: str) -> None:
-    """The app's repository in `world`.
-
-    A monorepo's target is published as a repository of its own, with the folders beside
-    it laid out around it, until the engine migrates a folder inside a repository
-    (`--target repo/backend`)."""
-    publish(sources.app_code, world.app, message)
-    for folder in world.untouched:
-        shutil.copytree(sources.fixture / folder.name, folder, ignore=_NOT_COPIED, symlinks=True)
+    """The app's repository in `world`: the app itself, or the monorepo that holds it."""
+    publish(sources.fixture, world.repo or world.app, message)
 
 
 def tree_digest(folder: Path) -> str:

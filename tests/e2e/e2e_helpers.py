@@ -50,13 +50,21 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
                           check=False)
 
 
+def repository_tree(target: Path) -> dict[str, str]:
+    """The fingerprint of the whole repository that holds `target` (its top, or a folder in
+    it: then every other folder of the repository is compared too)."""
+    return fingerprint(Path(git(target, "rev-parse", "--show-toplevel").strip()))
+
+
 def add_user_files(app: Path) -> None:
     """An untracked and an ignored file the user has in the tree before migrating."""
     (app / UNTRACKED_NOTE).write_text("call the supplier about the 0402 resistors\n")
     # Only a comment: the app's Settings reads .env, and this must not change any check.
     (app / IGNORED_ENV).write_text("# local overrides, never committed\n")
+    folder = git(app, "rev-parse", "--show-prefix").strip()
     assert git(app, "status", "--porcelain", "--ignored", "--", UNTRACKED_NOTE,
-               IGNORED_ENV).splitlines() == [f"?? {UNTRACKED_NOTE}", f"!! {IGNORED_ENV}"]
+               IGNORED_ENV).splitlines() == [f"?? {folder}{UNTRACKED_NOTE}",
+                                             f"!! {folder}{IGNORED_ENV}"]
 
 
 def assert_same_tree(before: dict[str, str], after: dict[str, str], what: str) -> None:
@@ -133,7 +141,7 @@ def assert_rollback_restores_the_tree(app: Path, before: dict[str, str],
     assert (app / UNTRACKED_NOTE).read_text().startswith("call the supplier")
     assert (app / IGNORED_ENV).read_text() == "# local overrides, never committed\n"
     assert not (app / "common").exists()
-    assert_same_tree(before, fingerprint(app), "after `migrate rollback`")
+    assert_same_tree(before, repository_tree(app), "after `migrate rollback`")
 
 
 @dataclass
@@ -149,12 +157,12 @@ class DryRunThenApply:
 
 def dry_run_then_apply(plan: Path, app: Path, python: str) -> DryRunThenApply:
     """Tests 3 and 6 share this: a dry run, then the real apply (no checks)."""
-    before = fingerprint(app)
+    before = repository_tree(app)
     dry_run = engine.apply(plan, app, dry_run=True, python=python)
-    after_dry_run = fingerprint(app)
+    after_dry_run = repository_tree(app)
     real = engine.apply(plan, app, verify=False, python=python)
     repo = workspace.Repo.open(app)
-    checkpoint = repo.ref(workspace.CHECKPOINT_REF)
+    checkpoint = repo.ref(repo.checkpoint_ref)
     assert checkpoint is not None, "the real apply left no checkpoint"
     changes, patch, _ = workspace.attempt_changes(repo, checkpoint)
     return DryRunThenApply(app, before, after_dry_run, dry_run, real, (changes, patch))
@@ -183,17 +191,17 @@ def assert_dry_run_equals_the_real_run(runs: DryRunThenApply, replaced: list[str
 def assert_second_apply_is_refused(plan: Path, app: Path, python: str) -> None:
     """Test 6: applying the plan again is refused (exit 3), by the API and the CLI alike,
     and changes nothing."""
-    before = fingerprint(app)
+    before = repository_tree(app)
 
     with pytest.raises(AlreadyApplied) as refused:
         engine.apply(plan, app, verify=False, python=python)
     assert refused.value.exit_code == 3
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (API)")
+    assert_same_tree(before, repository_tree(app), "after the refused second apply (API)")
 
     second = run_cli("apply", plan, "--target", app, "--no-verify", "--python", python)
     assert second.returncode == 3, second.stdout + second.stderr
     assert "already applied" in second.stderr
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (CLI)")
+    assert_same_tree(before, repository_tree(app), "after the refused second apply (CLI)")
 
 
 def apply_with_a_failing_test(plan: Path, app: Path, python: str) -> tuple[str, set[str]]:
@@ -205,7 +213,7 @@ def apply_with_a_failing_test(plan: Path, app: Path, python: str) -> tuple[str, 
     git(app, "add", "-A")
     git(app, "commit", "-q", "-m", "A deliberately failing test")
     add_user_files(app)
-    before = fingerprint(app)
+    before = repository_tree(app)
     others = [check.name for check in engine.load_plan(plan).checks
               if check.name != "all tests pass"]
 
@@ -218,7 +226,7 @@ def apply_with_a_failing_test(plan: Path, app: Path, python: str) -> tuple[str, 
     assert [r.name for r in report.verification.failed] == ["all tests pass"]
     assert "test_deliberately_failing" in "\n".join(report.verification.failed[0].evidence)
     assert report.rolled_back
-    assert_same_tree(before, fingerprint(app), "after the automatic rollback")
+    assert_same_tree(before, repository_tree(app), "after the automatic rollback")
 
     patch_file = report.attempt_patch
     assert patch_file is not None and patch_file.is_file(), "no attempt patch was kept"

@@ -11,10 +11,11 @@ The same six as for Electronics Inventory, on the second app:
    `scripts/copier-update.sh`, and the app's tests still pass.
 6. Running the plan twice: the second apply is refused (exit 3) and changes nothing.
 
-Each copy is `migrate demo --app iot-support`'s layout: `<name>/backend`, the target, and
-`<name>/frontend` beside it, which every test also proves untouched. The app runs in its own
-Python 3.13 environment (`make venv-iot`). Verification runs where it is the point (1, 4);
-elsewhere verify=False.
+Each copy is `migrate demo --app iot-support`'s layout: the monorepo `<name>/`, one git
+repository, migrated with `--target <name>/backend`; `frontend/` beside the target is proven
+untouched by every test (its own digest, and every tree comparison covers the whole
+repository). The app runs in its own Python 3.13 environment (`make venv-iot`).
+Verification runs where it is the point (1, 4); elsewhere verify=False.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ from e2e_helpers import (
     dry_run_then_apply,
     git,
     release_v0_2_0,
+    repository_tree,
     venv_env,
 )
-from treehash import fingerprint
 
 from migrator import demo, engine
 from migrator.errors import MigratorError
@@ -73,12 +74,13 @@ def world(tmp_path_factory: pytest.TempPathFactory, sources: demo.Sources) -> de
 
 @pytest.fixture(scope="module")
 def monorepo(world: demo.World, sources: demo.Sources) -> Callable[[str], demo.World]:
-    """A new copy of the monorepo beside the shared template repo: `<root>/<name>/backend`."""
+    """A new copy of the monorepo beside the shared template repo: `<root>/<name>`, whose
+    backend/ is the target."""
 
     def make(name: str) -> demo.World:
         copy = demo.World(root=world.root, template=world.template,
                           app=world.root / name / "backend", tag=world.tag,
-                          untouched=[world.root / name / "frontend"])
+                          repo=world.root / name, untouched=[world.root / name / "frontend"])
         demo.publish_app(sources, copy, "IoT Support before the migration")
         return copy
 
@@ -104,7 +106,7 @@ def full_apply(world: demo.World, sources: demo.Sources, app_python: str) -> Ful
     """One apply with every check on the demo's copy, shared by tests 1 and 2 (see the
     Electronics Inventory tests: keep_on_failure, two checks at a time)."""
     add_user_files(world.app)
-    before, frontend = fingerprint(world.app), frontends(world)
+    before, frontend = repository_tree(world.app), frontends(world)
     try:
         report = engine.apply(sources.plan, world.app, allow_dirty=True, keep_on_failure=True,
                               jobs=2, python=app_python)
@@ -209,8 +211,9 @@ def test_new_template_release_reaches_the_migrated_app(
         if not (app / rel).is_file() or (app / rel).read_bytes() != data)
     assert changed_app_files == [], "the update changed the app's own files"
     status = git(app, "status", "--porcelain", "--untracked-files=all").splitlines()
-    outside = [line for line in status
-               if not (line[3:].startswith("common/") or line[3:] == ".copier-answers.yml")]
+    outside = [line for line in status  # paths from the monorepo's top
+               if not (line[3:].startswith("backend/common/")
+                       or line[3:] == "backend/.copier-answers.yml")]
     assert outside == [], "the update touched files outside common/ and the answers file"
     assert frontends(own) == frontend, "the frontend changed"
 
