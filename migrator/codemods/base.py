@@ -80,7 +80,18 @@ class Codemod(ABC, Generic[ConfigT]):
 
     @abstractmethod
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
-        """Return the rewritten module and the number of rewrites made."""
+        """Return the rewritten module and the number of rewrites made.
+
+        Raise `CodemodRefused` when the file cannot be rewritten safely.
+        """
+
+    def notes(self) -> list[str]:
+        """Lines for the step report, read off the tree before the run (what will happen why)."""
+        return []
+
+
+class CodemodRefused(Exception):
+    """A codemod will not rewrite a file: the message says why and what to change in the plan."""
 
 
 REGISTRY: dict[str, type[Codemod]] = {}

@@ -76,6 +76,22 @@ def class_body(node: cst.ClassDef) -> list[Statement]:
     ]
 
 
+@dataclass(frozen=True)
+class ClassSource:
+    """A class as written: where it is defined, its module's source text and its name."""
+
+    module: str
+    """Dotted name of the defining module (relative imports in `source` resolve from it)."""
+    name: str
+    source: str
+    is_package: bool = False
+    """True when the module is a package's `__init__.py`."""
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
 def inherited_members(root: Path, module: str, name: str) -> dict[str, str]:
     """Member name -> defining class (dotted) for class `module.name` and its bases in `root`.
 
@@ -83,11 +99,35 @@ def inherited_members(root: Path, module: str, name: str) -> dict[str, str]:
     cannot be found contributes nothing.
     """
     members: dict[str, str] = {}
-    _collect(root, module, name, members, set())
+    for source, node in _walk_chain(root, module, name):
+        for stmt in class_body(node):
+            for member in member_names(stmt):
+                members.setdefault(member, source.dotted)
     return members
 
 
-def _collect(root: Path, module: str, name: str, members: dict[str, str], seen: set[str]) -> None:
+def class_chain(root: Path, module: str, name: str) -> list[ClassSource]:
+    """Class `module.name` and its bases inside `root`, in lookup order (depth first).
+
+    A name re-exported by a module (`from x import Name`) is followed to its definition;
+    bases outside the tree end the walk.
+    """
+    return [source for source, _ in _walk_chain(root, module, name)]
+
+
+def _walk_chain(root: Path, module: str, name: str) -> list[tuple[ClassSource, cst.ClassDef]]:
+    found: list[tuple[ClassSource, cst.ClassDef]] = []
+    _collect(root, module, name, found, set())
+    return found
+
+
+def _collect(
+    root: Path,
+    module: str,
+    name: str,
+    found: list[tuple[ClassSource, cst.ClassDef]],
+    seen: set[str],
+) -> None:
     key = f"{module}.{name}"
     if key in seen:
         return
@@ -104,15 +144,14 @@ def _collect(root: Path, module: str, name: str, members: dict[str, str], seen: 
         # re-exported: follow `from x import Name` in that module
         target = _imported_as(tree, module, path, root, name)
         if target is not None:
-            _collect(root, *target, members, seen)
+            _collect(root, *target, found, seen)
         return
-    for stmt in class_body(node):
-        for member in member_names(stmt):
-            members.setdefault(member, key)
+    source = ClassSource(module, name, tree.code, is_package=path.name == "__init__.py")
+    found.append((source, node))
     for arg in node.bases:
         target = resolve_base(tree, module, path, root, arg.value)
         if target is not None:
-            _collect(root, *target, members, seen)
+            _collect(root, *target, found, seen)
 
 
 def resolve_base(

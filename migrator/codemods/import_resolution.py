@@ -6,6 +6,7 @@ which finds a module's file inside the target tree.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -74,6 +75,17 @@ def import_from_module(node: cst.ImportFrom, file: SourceFile) -> str | None:
     if level == 0:
         return module
     base = relative_base(file, level)
+    if base is None:
+        return None
+    return ".".join(p for p in (base, module) if p)
+
+
+def ast_import_from_module(node: ast.ImportFrom, file: SourceFile) -> str | None:
+    """`import_from_module` for a node of Python's own `ast`."""
+    module = node.module or ""
+    if not node.level:
+        return module
+    base = relative_base(file, node.level)
     if base is None:
         return None
     return ".".join(p for p in (base, module) if p)

@@ -30,6 +30,7 @@ from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
+    ast_import_from_module,
     chain_root,
     dotted_name,
     dotted_node,
@@ -159,7 +160,7 @@ def may_refer(source: str, file: SourceFile, table: MoveTable) -> bool:
                 if _related(alias.name, olds):
                     return True
         elif isinstance(node, ast.ImportFrom):
-            base = _from_module(node, file)
+            base = ast_import_from_module(node, file)
             if base is None:
                 continue
             if any(a.name == "*" for a in node.names) and _related(base, olds):
@@ -187,17 +188,6 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 def _related(name: str, olds: list[str]) -> bool:
     """`name` is an old path, inside one, or a package above one."""
     return any(matches_prefix(name, old) or old.startswith(name + ".") for old in olds)
-
-
-def _from_module(node: ast.ImportFrom, file: SourceFile) -> str | None:
-    """`import_from_module` for an `ast` node."""
-    module = node.module or ""
-    if not node.level:
-        return module
-    base = relative_base(file, node.level)
-    if base is None:
-        return None
-    return ".".join(p for p in (base, module) if p)
 
 
 def parse_ast(source: str) -> ast.Module | None:

@@ -1,15 +1,21 @@
-"""`rebase`: give a class new bases, dropping the members the new bases already define.
+"""`rebase`: give a class new bases, dropping the members the new bases already define alike.
 
 The class's bases are replaced (keyword arguments such as `metaclass=` stay), the new
 bases are imported, and imports only the old bases or the dropped members used are
-removed. With `drop_inherited`, class-body members (assignments, annotated fields,
-methods, nested classes) that a new base defines are removed; what the bases define is
-learned by parsing their source in the target tree, following their own bases. Two
-kinds of members are never dropped automatically: `__init__`, and methods that call
-`super()` (they extend the base rather than repeat it); `keep` and `drop` override the
-automatic choice either way. Class-body references to a dropped member
-(`db_session` in `providers.Factory(PartService, db=db_session)`) become references
-through the base that defines it (`CommonContainer.db_session`).
+removed. With `drop_inherited`, a class-body member (assignment, annotated field,
+method, nested class) is removed only when a new base defines it the same way: the
+same annotation and default, the same provider call, the same method body, names
+resolved to what they refer to (see `member_equivalence`); one that differs stays as an
+override, and so does one the base builds from a member the class keeps (the base's
+`connection_manager` made from the base's `metrics_service` is not the class's). Methods
+that call `super()` extend the base rather than repeat it, so they stay. `keep` and
+`drop` override the choice either way. The step report lists each member's verdict.
+
+Class-body references to a dropped member (`db_session` in
+`providers.Factory(PartService, db=db_session)`) become references through the base that
+defines it (`CommonContainer.db_session`): the very provider the class inherits, since
+nothing dropped depends on a member the class re-declares. A forced drop (`drop:`) that
+would break this for a member the class reads is refused.
 """
 
 from __future__ import annotations
@@ -22,10 +28,19 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import ConfigDict, Field, field_validator
 
-from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.base import (
+    Codemod,
+    CodemodConfig,
+    CodemodRefused,
+    SourceFile,
+    module_name_for,
+    register,
+)
 from migrator.codemods.class_members import (
     BaseSpec,
+    ClassSource,
     class_body,
+    class_chain,
     find_class,
     inherited_members,
     member_names,
@@ -36,9 +51,11 @@ from migrator.codemods.import_resolution import (
     Statement,
     dotted_name,
     is_docstring,
+    module_source,
     package_of,
     split_dotted,
 )
+from migrator.codemods.member_equivalence import MemberVerdict, compare_members
 
 
 class RebaseConfig(CodemodConfig):
@@ -71,8 +88,10 @@ class RebaseConfig(CodemodConfig):
     drop_inherited: bool = Field(
         default=False,
         description=(
-            "Remove class-body members a new base already defines (read from the bases' "
-            "source in the target tree). `__init__` and methods calling super() stay."
+            "Remove class-body members a new base already defines the same way (read from "
+            "the bases' source in the target tree); members that differ stay as overrides, "
+            "as do methods calling super() and members the base builds from one the class "
+            "keeps."
         ),
     )
     keep: list[str] = Field(
@@ -152,7 +171,8 @@ class Rebase(Codemod[RebaseConfig]):
             return module, 0
         specs = self.specs()
         owners = self._member_owners(specs)
-        drops = self._drops(node, owners)
+        verdicts = self.verdicts(file.text if file.text is not None else module.code, file)
+        drops = {v.name for v in verdicts if v.dropped}
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         context = CodemodContext(
             full_module_name=file.module, full_package_name=package_of(file), wrapper=wrapper
@@ -171,18 +191,22 @@ class Rebase(Codemod[RebaseConfig]):
 
         requalify: dict[int, cst.BaseExpression] = {}
         body = class_body(node)
-        dropped = [stmt for stmt in body if set(member_names(stmt)) & drops]
+        dropped = [stmt for stmt in body if (names := member_names(stmt)) and set(names) <= drops]
         if dropped:
             # one pass over all dropped members (each visitor construction is costly)
             RemoveImportsVisitor.remove_unused_import_by_node(
                 context, cst.IndentedBlock(body=dropped)
             )
         inside_dropped = {id(n) for s in dropped for n in _names_in(s)}
+        unsafe = {v.name: v for v in verdicts if v.dropped and v.reads_redeclared}
         for stmt in dropped:
             rewrites += 1
             for member in member_names(stmt):
                 owner = _owner_local(member, owners, specs)
-                for ref in _class_scope_references(stmt, member, scopes, inside_dropped):
+                refs = _class_scope_references(stmt, member, scopes, inside_dropped)
+                if refs and member in unsafe:
+                    raise CodemodRefused(_unsafe_drop(self.class_name, owner, unsafe[member]))
+                for ref in refs:
                     requalify[id(ref)] = cst.Attribute(value=cst.Name(owner), attr=cst.Name(member))
 
         rewriter = _ClassRewriter(
@@ -211,25 +235,55 @@ class Rebase(Codemod[RebaseConfig]):
     def _member_owners(self, specs: list[BaseSpec]) -> dict[str, BaseSpec]:
         """Member name -> the first new base that defines it (in the tree)."""
         owners: dict[str, BaseSpec] = {}
-        if not self.config.drop_inherited:
-            return owners
         for spec in specs:
             for member in inherited_members(self.root, spec.module, spec.name):
                 owners.setdefault(member, spec)
         return owners
 
-    def _drops(self, node: cst.ClassDef, owners: dict[str, BaseSpec]) -> set[str]:
-        drops = set(self.config.drop)
-        for stmt in class_body(node):
-            for member in member_names(stmt):
-                if member not in owners:
-                    continue
-                if isinstance(stmt, cst.FunctionDef) and (
-                    member == "__init__" or _calls_super(stmt)
-                ):
-                    continue
-                drops.add(member)
-        return drops - set(self.config.keep)
+    def bases_chain(self) -> list[ClassSource]:
+        """The new bases and their own bases in the tree, in lookup order."""
+        chain: dict[str, ClassSource] = {}
+        for spec in self.specs():
+            for source in class_chain(self.root, spec.module, spec.name):
+                chain.setdefault(source.dotted, source)
+        return list(chain.values())
+
+    def verdicts(self, source: str, file: SourceFile) -> list[MemberVerdict]:
+        """What becomes of each member a new base defines or `drop` names (see `compare_members`)."""
+        own = ClassSource(file.module, self.class_name, source, file.is_package)
+        try:
+            return compare_members(
+                own,
+                self.bases_chain(),
+                keep=self.config.keep,
+                drop=self.config.drop,
+                drop_equivalent=self.config.drop_inherited,
+            )
+        except ValueError as exc:
+            raise CodemodRefused(str(exc)) from exc
+
+    def notes(self) -> list[str]:
+        path = module_source(self.root, self.module)
+        if path is None or not self.selects(path.relative_to(self.root).as_posix()):
+            return []
+        file = module_name_for(path.relative_to(self.root).as_posix())
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if f"class {self.class_name}" not in source:
+            return []
+        try:
+            verdicts = self.verdicts(source, file)
+        except CodemodRefused:
+            return []  # the run reports it
+        return [v.describe(self.class_name) for v in verdicts]
+
+
+def _unsafe_drop(class_name: str, owner: str, verdict: MemberVerdict) -> str:
+    reads = ", ".join(verdict.reads_redeclared)
+    return (
+        f"{class_name} reads {verdict.name}, which drop: removes, but {owner}.{verdict.name} "
+        f"is built from {reads}, which {class_name} re-declares, so it is not the "
+        f"{verdict.name} {class_name} ends up with (keep {verdict.name}, or drop {reads} too)"
+    )
 
 
 def keep_group_gaps(before: cst.Module, after: cst.Module) -> cst.Module:
@@ -279,10 +333,6 @@ def _same_line(old: Statement, new: Statement) -> bool:
 def _defines_module(path: str, module: str) -> bool:
     stem = module.replace(".", "/")
     return path in (f"{stem}.py", f"{stem}/__init__.py")
-
-
-def _calls_super(node: cst.FunctionDef) -> bool:
-    return "super(" in cst.Module(body=[]).code_for_node(node.body)
 
 
 def _owner_local(member: str, owners: dict[str, BaseSpec], specs: list[BaseSpec]) -> str:
@@ -434,8 +484,9 @@ def _drop_statements(
         if gap is not None:
             if not out:
                 stmt = stmt.with_changes(leading_lines=_strip_blank_head(stmt.leading_lines))
-            elif not stmt.leading_lines:
-                stmt = stmt.with_changes(leading_lines=gap)
+            elif not stmt.leading_lines or stmt.leading_lines[0].comment is not None:
+                # the gap above the dropped member now separates this one
+                stmt = stmt.with_changes(leading_lines=[*gap, *stmt.leading_lines])
             gap = None
         out.append(stmt)
     if not out:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from migrator.codemods.base import Codemod, module_name_for
+from migrator.codemods.base import Codemod, CodemodRefused, module_name_for
 from migrator.errors import CodemodParseError, StepFailed
 
 POOL_THRESHOLD = 16
@@ -170,6 +170,8 @@ def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _File
                 return _FileResult(path, None, {}, parse_error=(1, str(exc)))
         try:
             new, n = codemod.transform(module, replace(file, text=text))
+        except CodemodRefused as exc:
+            return _FileResult(path, None, {}, crash=f"codemod {codemod.name}: {exc}")
         except Exception as exc:  # noqa: BLE001 - reported with the file it happened on
             return _FileResult(path, None, {}, crash=f"codemod {codemod.name} failed: {exc!r}")
         if n:

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.base import Codemod, CodemodConfig, CodemodRefused, SourceFile, register
 from migrator.codemods.class_members import (
+    ClassSource,
     class_body,
+    class_chain,
     find_class,
-    inherited_members,
     member_names,
     resolve_base,
 )
@@ -31,11 +33,13 @@ from migrator.codemods.import_edits import TopImportsAdder
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
+    dotted_name,
     is_docstring,
     package_of,
     parse_import_line,
     split_dotted,
 )
+from migrator.codemods.member_equivalence import base_reads
 
 
 class MemberSnippet(BaseModel):
@@ -145,17 +149,20 @@ class SetMembers(Codemod[SetMembersConfig]):
         node = find_class(module, self.class_name)
         if node is None or not isinstance(node.body, cst.IndentedBlock):
             return module, 0
-        inherited = self._inherited(module, node, file)
+        reads = base_reads(self._bases_chain(module, node, file))
+        through = {d for arg in node.bases if (d := dotted_name(arg.value)) is not None}
         body = class_body(node)
         # blank lines between members when the class has them (or has nothing but a docstring)
         spaced = any(
             stmt.leading_lines and stmt.leading_lines[0].comment is None for stmt in body[1:]
         ) or (len(body) == 1 and is_docstring(body[0]))
-        insert_at = _after_inherited_block(body, inherited)
+        insert_at = _after_inherited_block(body, set(reads))
         rewrites = 0
         context = CodemodContext(full_module_name=file.module, full_package_name=package_of(file))
+        names: list[str] = []
         for snippet in self.config.members:
             stmt, name = snippet_statement(snippet.code)
+            names.append(name)
             existing = next((i for i, s in enumerate(body) if name in member_names(s)), None)
             if existing is not None:
                 current = body[existing]
@@ -172,14 +179,25 @@ class SetMembers(Codemod[SetMembersConfig]):
                     body[existing] = stmt
                     rewrites += 1
             else:
-                # a class body runs top to bottom: go below the members the snippet reads
-                at = max(insert_at, _after_definitions(body, _names_read(stmt)))
+                # a class body runs top to bottom: go below the members the snippet reads,
+                # and above those that read it (through a base, until re-pointed below)
+                lowest = _after_definitions(body, _names_read(stmt))
+                at = max(insert_at, lowest)
+                readers = [i for i, s in enumerate(body) if name in _read_through(s, through)]
+                if readers and readers[0] < at:
+                    at = readers[0]
+                    if at < lowest:
+                        raise CodemodRefused(
+                            f"{self.class_name}.{name} reads members defined below "
+                            f"{_code(body[at]).strip().splitlines()[0]!r}, which reads it "
+                            "(reorder the class or the snippet's code)"
+                        )
                 if spaced and at > 0:
                     stmt = stmt.with_changes(
                         leading_lines=[cst.EmptyLine(indent=False), *stmt.leading_lines]
                     )
                 body.insert(at, stmt)
-                if at == insert_at:
+                if at <= insert_at:
                     insert_at += 1
                 rewrites += 1
                 if at + 1 < len(body) and spaced and not body[at + 1].leading_lines:
@@ -189,20 +207,112 @@ class SetMembers(Codemod[SetMembersConfig]):
             for line in snippet.imports:
                 for mod, obj, asname in parse_import_line(line):
                     AddImportsVisitor.add_needed_import(context, mod, obj, asname)
+        body, repointed = _repoint(body, names, through, self.class_name)
+        rewrites += repointed
+        _refuse_stale_references(body, names, through, reads, self.class_name)
         if not rewrites:
             return module, 0
         new_class = node.with_changes(body=node.body.with_changes(body=body))
         new = module.with_changes(body=[new_class if s is node else s for s in module.body])
         return new.visit(TopImportsAdder(context)), rewrites
 
-    def _inherited(self, module: cst.Module, node: cst.ClassDef, file: SourceFile) -> set[str]:
-        names: set[str] = set()
-        path = Path(self.root) / file.path
+    def _bases_chain(
+        self, module: cst.Module, node: cst.ClassDef, file: SourceFile
+    ) -> list[ClassSource]:
+        """The class's bases and their own bases in the tree, in lookup order."""
+        root = Path(self.root)
+        chain: dict[str, ClassSource] = {}
         for arg in node.bases:
-            target = resolve_base(module, file.module, path, Path(self.root), arg.value)
+            target = resolve_base(module, file.module, root / file.path, root, arg.value)
             if target is not None:
-                names.update(inherited_members(Path(self.root), *target))
-        return names
+                for source in class_chain(root, *target):
+                    chain.setdefault(source.dotted, source)
+        return list(chain.values())
+
+
+def _read_through(stmt: Statement, through: set[str]) -> set[str]:
+    """Members `stmt` reads through one of the class's bases (`m` of `CommonContainer.m`)."""
+    found: set[str] = set()
+
+    class _Reads(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if dotted_name(node.value) in through:
+                found.add(node.attr.value)
+
+    stmt.visit(_Reads())
+    return found
+
+
+class _Repoint(cst.CSTTransformer):
+    def __init__(self, names: set[str], through: set[str]) -> None:
+        super().__init__()
+        self.names = names
+        self.through = through
+        self.rewrites = 0
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        if (
+            original_node.attr.value in self.names
+            and dotted_name(original_node.value) in self.through
+        ):
+            self.rewrites += 1
+            return cst.Name(original_node.attr.value)
+        return updated_node
+
+
+def _repoint(
+    body: list[Statement], names: list[str], through: set[str], class_name: str
+) -> tuple[list[Statement], int]:
+    """Point `Base.m` at the class's own `m` for each member `m` the step set.
+
+    dependency-injector binds a provider to the objects its class body names: a
+    reference through the base would be the base's provider, not the class's.
+    """
+    where = {name: next(i for i, s in enumerate(body) if name in member_names(s)) for name in names}
+    out = []
+    rewrites = 0
+    for i, stmt in enumerate(body):
+        reads = _read_through(stmt, through) & set(names)
+        early = sorted(m for m in reads if where[m] > i)
+        if early:
+            raise CodemodRefused(
+                f"{class_name} reads {early[0]} through its base above the {early[0]} this "
+                "step sets (move the member that reads it below, or set it first)"
+            )
+        later = {m for m in reads if where[m] < i}
+        if later:
+            repoint = _Repoint(later, through)
+            stmt = cast(Statement, stmt.visit(repoint))
+            rewrites += repoint.rewrites
+        out.append(stmt)
+    return out, rewrites
+
+
+def _refuse_stale_references(
+    body: list[Statement],
+    names: list[str],
+    through: set[str],
+    reads: dict[str, set[str]],
+    class_name: str,
+) -> None:
+    """Refuse when a base member the class reads is built from one this step re-declares.
+
+    The base's provider would keep the base's dependency: in the class, that is not the
+    provider the class ends up with (two singletons of one name).
+    """
+    redeclared = set(names) & set(reads)
+    defined = {m for s in body for m in member_names(s)}
+    for stmt in body:
+        for member in sorted(_read_through(stmt, through) - defined):
+            stale = sorted(reads.get(member, set()) & redeclared)
+            if stale:
+                raise CodemodRefused(
+                    f"{class_name} reads {member} through its base, which builds it from "
+                    f"{', '.join(stale)}, re-declared by this step: the base's {member} is "
+                    f"then not the one {class_name} ends up with (add {member} to the members)"
+                )
 
 
 def _after_inherited_block(body: list[Statement], inherited: set[str]) -> int:

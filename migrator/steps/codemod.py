@@ -57,6 +57,7 @@ class CodemodStep(StepModel):
     def _run(self, ctx: StepContext, *, write: bool) -> StepOutcome:
         codemod = REGISTRY[self.codemod](self.config, root=ctx.root)
         ctx.progress(f"codemod {self.codemod}", None, None)
+        notes = codemod.notes()
         report = run_codemods(ctx.root, [codemod], write=write)
         total = sum(sum(counts.values()) for counts in report.changed.values())
         verb = "rewrote" if write else "would rewrite"
@@ -66,6 +67,7 @@ class CodemodStep(StepModel):
                 f"({report.files_parsed} of {report.files_seen} files parsed)"
             ),
             rewrites=report.changed,
+            notes=notes,
         )
 
     def preview(self, ctx: StepContext) -> StepOutcome:

@@ -6,5 +6,5 @@ class OtherSettings(BaseSettings):
 
 
 class Settings(BaseSettings):
-    SECRET_KEY: str = "x"
+    SECRET_KEY: str = "dev-secret-key-change-me"
     MOUSER_API_KEY: str | None = None

@@ -13,9 +13,15 @@ class MetricsService(BaseMetricsService):
         self._container = container
         self._lock = threading.Lock()
 
+    def register_for_polling(self, name, callback):
+        self._callbacks[name] = callback
+
     def update_metrics(self) -> None:
         super().update_metrics()
         self._update_inventory_metrics()
+
+    def shutdown(self):
+        self._stop.set()
 
     def _update_inventory_metrics(self):
         pass

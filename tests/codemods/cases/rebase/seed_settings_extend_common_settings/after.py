@@ -7,6 +7,12 @@ from common.core.settings import CommonSettings
 class Settings(CommonSettings):
     """Every setting the app reads from the environment."""
 
+    # Database
+    DATABASE_URL: str = "sqlite:///electronics_inventory.db"
+
+    # Storage
+    S3_BUCKET_NAME: str = "electronics-inventory"
+
     # App-specific
     MOUSER_API_KEY: str | None = Field(default=None)
     OPENAI_API_KEY: str | None = Field(default=None)

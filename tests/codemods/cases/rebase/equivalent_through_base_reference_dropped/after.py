@@ -1,4 +1,4 @@
-"""Dependency injection container."""
+"""Dependency injection container, already on CommonContainer (set_members ran first)."""
 
 from dependency_injector import providers
 
@@ -9,5 +9,4 @@ from common.core.container import CommonContainer
 class AppContainer(CommonContainer):
     """The app's services."""
 
-    # Domain services
     part_service = providers.Factory(PartService, db=CommonContainer.db_session, s3=CommonContainer.s3_service)
