@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
 import libcst as cst
 from pydantic import BaseModel, ConfigDict, Field
+
+from migrator.codemods.import_order import ImportOrder
 
 
 class CodemodConfig(BaseModel):
@@ -60,6 +62,11 @@ class Codemod(ABC, Generic[ConfigT]):
     def __init__(self, config: ConfigT, root: Path) -> None:
         self.config = config
         self.root = root
+
+    @cached_property
+    def import_order(self) -> ImportOrder:
+        """The target's own import order, for the imports a transform adds or rewrites."""
+        return ImportOrder.of(self.root)
 
     def selects(self, path: str) -> bool:
         """Whether the target-relative posix `path` is in this codemod's scope (`files` globs)."""

@@ -27,6 +27,9 @@ from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.import_edits import DropBindings, keep_aliases
+from migrator.codemods.import_order import ImportOrder
+from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
@@ -134,7 +137,7 @@ class Move(Codemod[MoveConfig]):
         return may_refer(source, file, self.table)
 
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
-        return apply_moves(module, file, self.table, self.root)
+        return apply_moves(module, file, self.table, self.root, self.import_order)
 
 
 def may_refer(source: str, file: SourceFile, table: MoveTable) -> bool:
@@ -231,9 +234,17 @@ class _Plan:
 
 
 def apply_moves(
-    module: cst.Module, file: SourceFile, table: MoveTable, root: Path | None = None
+    module: cst.Module,
+    file: SourceFile,
+    table: MoveTable,
+    root: Path | None = None,
+    order: ImportOrder | None = None,
 ) -> tuple[cst.Module, int]:
-    """Rewrite `module` (the contents of `file`) for the moves in `table`."""
+    """Rewrite `module` (the contents of `file`) for the moves in `table`.
+
+    With `order` (the target's `ImportOrder`), the import lines written are put where
+    the project's isort settings want them; without, they stand where the old ones stood.
+    """
     plan = _plan(module, file, table)
     scope = _scope_of_work(plan, table, file)
     if scope is None:
@@ -244,7 +255,9 @@ def apply_moves(
         new = _add_imports_after(new, transformer)
     unused = transformer.unused_bindings()
     if unused:
-        new = new.visit(_DropBindings(unused))
+        new = new.visit(DropBindings(unused))
+    if order is not None and transformer.rewrites:
+        new = place_new_imports(module, new, order, file)
     return new, transformer.rewrites
 
 
@@ -696,7 +709,7 @@ class _MoveTransformer(cst.CSTTransformer):
         extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
         replacement: cst.ImportFrom | None
         if kept:
-            replacement = node.with_changes(names=_keep_aliases(node, [i for i, _ in kept], moved))
+            replacement = node.with_changes(names=keep_aliases(node, [i for i, _ in kept], moved))
         else:
             first_parent = next(iter(groups))
             indexes = [i for i, _ in groups.pop(first_parent)]
@@ -708,7 +721,7 @@ class _MoveTransformer(cst.CSTTransformer):
                 replacement = node.with_changes(
                     module=module,
                     relative=relative,
-                    names=_keep_aliases(node, indexes, moved),
+                    names=keep_aliases(node, indexes, moved),
                 )
         for new_parent, aliases in groups.items():
             indexes = [i for i, _ in aliases]
@@ -1041,45 +1054,6 @@ def _first_comment(node: cst.ImportFrom, indexes: list[int]) -> str | None:
     return None
 
 
-def _keep_aliases(
-    node: cst.Import | cst.ImportFrom, keep: list[int], replaced: dict[int, cst.ImportAlias]
-) -> list[cst.ImportAlias]:
-    """The aliases at `keep` (replaced where given), keeping layout, comments and trailing comma."""
-    assert not isinstance(node.names, cst.ImportStar)
-    names = list(node.names)
-    out: list[cst.ImportAlias] = []
-    keep_set = set(keep)
-    for i, alias in enumerate(names):
-        if i in keep_set:
-            out.append(replaced.get(i, alias).with_changes(comma=alias.comma))
-            continue
-        # standalone comment lines after a dropped alias describe what follows: keep them
-        ws = alias.comma.whitespace_after if isinstance(alias.comma, cst.Comma) else None
-        has_comments = isinstance(ws, cst.ParenthesizedWhitespace) and any(
-            line.comment is not None for line in ws.empty_lines
-        )
-        prev_comma = out[-1].comma if out else None
-        if (
-            has_comments
-            and isinstance(prev_comma, cst.Comma)
-            and isinstance(prev_comma.whitespace_after, cst.ParenthesizedWhitespace)
-        ):
-            prev_ws = prev_comma.whitespace_after
-            assert isinstance(ws, cst.ParenthesizedWhitespace)
-            out[-1] = out[-1].with_changes(
-                comma=prev_comma.with_changes(
-                    whitespace_after=prev_ws.with_changes(
-                        empty_lines=[*prev_ws.empty_lines, *ws.empty_lines]
-                    )
-                )
-            )
-    if out and keep[-1] != len(names) - 1:
-        out[-1] = out[-1].with_changes(comma=names[-1].comma)
-    if out and not isinstance(out[-1].comma, cst.Comma) and len(out) < len(names):
-        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return out
-
-
 def _from_key(stmt: Statement) -> tuple[int, str] | None:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
@@ -1205,44 +1179,3 @@ def _drop_line(result: list[Statement], index: int) -> None:
         result[index] = nxt.with_changes(leading_lines=[*line.leading_lines, *nxt.leading_lines])
     elif index < len(result) and line.leading_lines and not result[index].leading_lines:
         result[index] = result[index].with_changes(leading_lines=line.leading_lines)
-
-
-class _DropBindings(cst.CSTTransformer):
-    """Remove the import aliases for bindings that lost their last use."""
-
-    def __init__(self, unused: set[tuple[str, str]]) -> None:
-        super().__init__()
-        self.locals = {name for kind, name in unused if kind == "local"}
-        self.modules = {name for kind, name in unused if kind == "module"}
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return False
-
-    def _unused(self, alias: cst.ImportAlias, plain: bool) -> bool:
-        if alias.asname is None and plain:
-            return alias.evaluated_name in self.modules
-        return (alias.evaluated_alias or alias.evaluated_name) in self.locals
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        body = []
-        for small in updated_node.body:
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                plain = isinstance(small, cst.Import)
-                keep = [i for i, a in enumerate(small.names) if not self._unused(a, plain)]
-                if not keep:
-                    continue
-                if len(keep) < len(small.names):
-                    small = small.with_changes(names=_keep_aliases(small, keep, {}))
-            body.append(small)
-        if len(body) == len(updated_node.body) and all(
-            a is b for a, b in zip(body, updated_node.body)
-        ):
-            return updated_node
-        if not body:
-            return cst.RemoveFromParent()
-        body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(body=body)
