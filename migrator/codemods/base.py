@@ -92,6 +92,14 @@ class Codemod(ABC, Generic[ConfigT]):
         Raise `CodemodRefused` when the file cannot be rewritten safely.
         """
 
+    def text_globs(self) -> list[str]:
+        """Globs of non-Python files `transform_text` rewrites (none unless a codemod says)."""
+        return []
+
+    def transform_text(self, text: str, path: str) -> tuple[str, int]:
+        """Rewrite a text file matched by `text_globs`: the new text and how many rewrites."""
+        return text, 0
+
     def notes(self) -> list[str]:
         """Lines for the step report, read off the tree before the run (what will happen why)."""
         return []

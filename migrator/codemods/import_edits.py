@@ -18,6 +18,8 @@ from libcst.codemod.visitors import (
 )
 from libcst.metadata import MetadataWrapper
 
+from migrator.codemods.blocks import strip_blank_head
+
 _TOP_LINES = (cst.Module, cst.SimpleStatementLine)
 """All `AddImportsVisitor` needs to enter to reach the top import lines."""
 
@@ -103,7 +105,20 @@ def remove_scheduled_imports(module: cst.Module, context: CodemodContext) -> cst
         wrapper=wrapper,
         scratch=context.scratch,
     )
-    return wrapper.visit(ImportsRemover(fresh))
+    result = wrapper.visit(ImportsRemover(fresh))
+    body = list(result.body)
+    if body and is_import_line(module.body[0]) and not is_import_line(body[0]):
+        # the imports that opened the module are gone: so are the blank lines after them
+        body[0] = body[0].with_changes(leading_lines=strip_blank_head(body[0].leading_lines))
+        result = result.with_changes(body=body)
+    return result
+
+
+def is_import_line(node: cst.CSTNode) -> bool:
+    """A statement line of nothing but imports (`import a` or `import a; from b import c`)."""
+    return isinstance(node, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
+    )
 
 
 def keep_aliases(

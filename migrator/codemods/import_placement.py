@@ -25,7 +25,8 @@ from typing import Any, cast
 import libcst as cst
 
 from migrator.codemods.base import SourceFile
-from migrator.codemods.import_edits import STATEMENT_HOLDERS
+from migrator.codemods.blocks import blank_head, strip_blank_head
+from migrator.codemods.import_edits import is_import_line
 from migrator.codemods.import_order import ImportOrder
 from migrator.codemods.import_resolution import Statement, dotted_name
 
@@ -37,40 +38,87 @@ def place_new_imports(
     and the blank lines of the import blocks that lost a line tidied."""
     if before is after:
         return after
-    old_runs = _runs(before)
+    old_runs = [run for _, _, runs in _blocks(before) for run in runs]
+    old = Counter(_line_code(line) for run in old_runs for line in run)
+    old_run_keys = {tuple(_line_code(line) for line in run) for run in old_runs}
+    new: set[int] = set()
+    targets: set[int] = set()
+    on_the_way: set[int] = set()
+    for block, path, runs in _blocks(after):
+        for run in runs:
+            keys = [_line_code(line) for line in run]
+            for line, key in zip(run, keys):
+                if old[key] > 0:
+                    old[key] -= 1
+                else:
+                    new.add(id(line))
+            if tuple(keys) not in old_run_keys or any(id(line) in new for line in run):
+                targets.add(id(block))
+                on_the_way.update(path)
+    if not targets:
+        return after
     placer = _Placer(
-        Counter(_line_code(line) for run in old_runs for line in run),
-        {tuple(_line_code(line) for line in run) for run in old_runs},
+        new,
+        targets,
+        on_the_way,
         order,
         after.default_indent,
         file.module.partition(".")[0] if "." in file.module or file.is_package else None,
     )
-    placer.started = not any(_is_import_line(stmt) for stmt in before.body)
-    return after.visit(placer) if placer.touches(after) else after
+    placer.started = not any(is_import_line(stmt) for stmt in before.body)
+    return after.visit(placer)
 
 
-def _runs(module: cst.Module) -> list[list[cst.SimpleStatementLine]]:
-    """Every block of consecutive import lines, at any depth."""
-    found: list[list[cst.SimpleStatementLine]] = []
+Block = tuple[cst.CSTNode, list[int], list[list[cst.SimpleStatementLine]]]
+"""(the Module or IndentedBlock, ids of the nodes from the module down to it, its runs)."""
 
-    class _Runs(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            body = getattr(node, "body", None)
-            if isinstance(node, (cst.Module, cst.IndentedBlock)) and isinstance(body, Sequence):
-                found.extend(_split_runs(body))
-            return isinstance(node, STATEMENT_HOLDERS) and not isinstance(
-                node, cst.SimpleStatementLine
-            )
 
-    module.visit(_Runs())
+def _blocks(module: cst.Module) -> list[Block]:
+    """Every block of statements with its runs of import lines, inner blocks first.
+
+    Walks statements by their attributes: a visit would rebuild every node it enters.
+    """
+    found: list[Block] = []
+
+    def walk(node: cst.CSTNode, body: Sequence[cst.CSTNode], path: list[int]) -> None:
+        for stmt in body:
+            if not isinstance(stmt, cst.BaseCompoundStatement):
+                continue
+            for between, block in _inner_blocks(stmt):
+                trail = [*path, id(stmt), *(id(node) for node in between), id(block)]
+                walk(block, block.body, trail)
+        found.append((node, path, _split_runs(body)))
+
+    walk(module, module.body, [id(module)])
     return found
+
+
+def _inner_blocks(
+    stmt: cst.BaseCompoundStatement,
+) -> list[tuple[list[cst.CSTNode], cst.IndentedBlock]]:
+    """(the nodes between `stmt` and the block, the block) for each block right inside it."""
+    out: list[tuple[list[cst.CSTNode], cst.IndentedBlock]] = []
+    if isinstance(stmt.body, cst.IndentedBlock):
+        out.append(([], stmt.body))
+    orelse = getattr(stmt, "orelse", None)
+    if isinstance(orelse, cst.If):  # elif
+        out += [([orelse, *between], block) for between, block in _inner_blocks(orelse)]
+    elif isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
+        out.append(([orelse], orelse.body))
+    for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+        if isinstance(holder.body, cst.IndentedBlock):
+            out.append(([holder], holder.body))
+    final = getattr(stmt, "finalbody", None)
+    if isinstance(final, cst.Finally) and isinstance(final.body, cst.IndentedBlock):
+        out.append(([final], final.body))
+    return out
 
 
 def _split_runs(body: Sequence[cst.CSTNode]) -> list[list[cst.SimpleStatementLine]]:
     runs: list[list[cst.SimpleStatementLine]] = []
     current: list[cst.SimpleStatementLine] = []
     for stmt in body:
-        if _is_import_line(stmt):
+        if is_import_line(stmt):
             assert isinstance(stmt, cst.SimpleStatementLine)
             current.append(stmt)
         elif current:
@@ -81,14 +129,23 @@ def _split_runs(body: Sequence[cst.CSTNode]) -> list[list[cst.SimpleStatementLin
     return runs
 
 
-def _is_import_line(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
-    )
-
-
-def _line_code(line: cst.SimpleStatementLine) -> str:
-    return cst.Module(body=[line.with_changes(leading_lines=())]).code
+def _line_code(line: cst.SimpleStatementLine) -> tuple[Any, ...]:
+    """What a line imports, as a key (cheaper than its code, and blind to its layout)."""
+    key: list[Any] = []
+    for small in line.body:
+        if isinstance(small, cst.Import):
+            key.append(
+                ("import", tuple((a.evaluated_name, a.evaluated_alias) for a in small.names))
+            )
+        elif isinstance(small, cst.ImportFrom):
+            names: Any = (
+                "*"
+                if isinstance(small.names, cst.ImportStar)
+                else tuple((a.evaluated_name, a.evaluated_alias) for a in small.names)
+            )
+            module = dotted_name(small.module) if small.module is not None else ""
+            key.append(("from", len(small.relative), module, names))
+    return tuple(key)
 
 
 @dataclass
@@ -100,17 +157,21 @@ class _Line:
 
 
 class _Placer(cst.CSTTransformer):
+    """Re-lays the blocks in `targets`, entering only the nodes on the way to them."""
+
     def __init__(
         self,
-        old: Counter[str],
-        old_runs: set[tuple[str, ...]],
+        new: set[int],
+        targets: set[int],
+        on_the_way: set[int],
         order: ImportOrder,
         indent: str,
         package: str | None,
     ) -> None:
         super().__init__()
-        self.old = old
-        self.old_runs = old_runs
+        self.new = new
+        self.targets = targets
+        self.on_the_way = on_the_way
         self.order = order
         self.indent = indent
         self.package = package
@@ -118,14 +179,8 @@ class _Placer(cst.CSTTransformer):
         self.started = False
         """Whether the module had no import at its top level before the codemod."""
 
-    def touches(self, module: cst.Module) -> bool:
-        """Whether some import block of `module` is not one `before` had."""
-        return any(
-            tuple(_line_code(line) for line in run) not in self.old_runs for run in _runs(module)
-        )
-
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if not isinstance(node, STATEMENT_HOLDERS) or isinstance(node, cst.SimpleStatementLine):
+        if id(node) not in self.on_the_way:
             return False
         if isinstance(node, cst.IndentedBlock):
             self.depth += 1
@@ -134,11 +189,17 @@ class _Placer(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        body = self._block(cast(Sequence[Statement], updated_node.body), self.depth)
+        if id(original_node) not in self.on_the_way:
+            return updated_node
+        body = None
+        if id(original_node) in self.targets:
+            body = self._block(cast(Sequence[Statement], updated_node.body), self.depth)
         self.depth -= 1
         return updated_node if body is None else updated_node.with_changes(body=body)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if id(original_node) not in self.targets:
+            return updated_node
         body = self._block(updated_node.body, 0)
         return updated_node if body is None else updated_node.with_changes(body=body)
 
@@ -147,7 +208,7 @@ class _Placer(cst.CSTTransformer):
         changed = False
         run: list[cst.SimpleStatementLine] = []
         for stmt in [*body, None]:
-            if stmt is not None and _is_import_line(stmt):
+            if stmt is not None and is_import_line(stmt):
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 run.append(stmt)
                 continue
@@ -155,9 +216,9 @@ class _Placer(cst.CSTTransformer):
                 # where the block starts: a block's first line has no blank line above it
                 start = "block" if depth and not out else "top" if not out else "after"
                 placed = self._run(run, depth, start)
-                changed = changed or placed is not None
-                out.extend(placed if placed is not None else run)
-                if placed is not None and stmt is not None and depth == 0 and self.started:
+                changed = True
+                out.extend(placed)
+                if stmt is not None and depth == 0 and self.started:
                     # a block the codemod started: the blank lines isort puts after one
                     stmt = _after_imports(stmt, depth)
                 run = []
@@ -165,20 +226,14 @@ class _Placer(cst.CSTTransformer):
                 out.append(stmt)
         return out if changed else None
 
-    def _run(
-        self, run: list[cst.SimpleStatementLine], depth: int, start: str
-    ) -> list[Statement] | None:
-        codes = [_line_code(node) for node in run]
+    def _run(self, run: list[cst.SimpleStatementLine], depth: int, start: str) -> list[Statement]:
         lines: list[_Line] = []
-        for node, code in zip(run, codes):
-            if self.old[code] > 0:
-                self.old[code] -= 1
+        for node in run:
+            if id(node) not in self.new:
                 lines.append(self._line(node, new=False))
             else:
                 for part in _split(node, self.order, len(self.indent) * depth):
                     lines.append(self._line(part, new=True))
-        if tuple(codes) in self.old_runs and not any(line.new for line in lines):
-            return None
         final = [line for line in lines if not line.new]
         for line in lines:
             if line.new:
@@ -228,14 +283,14 @@ def _layout(final: list[_Line], given: list[_Line], start: str) -> list[Statemen
     Lines the codemod wrote get them; the others only where a section boundary or the
     block's start lacks its blank line, or where their place in the block changed.
     """
-    first_blank = _blank_head(given[0].node.leading_lines)
+    first_blank = blank_head(given[0].node.leading_lines)
     if start == "after" and not first_blank:
         first_blank = [cst.EmptyLine(indent=False)]
     before_roles = {id(line): role for line, role in zip(given, _roles(given))}
     out: list[Statement] = []
     for line, role in zip(final, _roles(final)):
         node = line.node
-        head = _blank_head(node.leading_lines)
+        head = blank_head(node.leading_lines)
         if role == "first":
             wanted = [] if start == "block" else first_blank
         elif role == "section":
@@ -248,9 +303,7 @@ def _layout(final: list[_Line], given: list[_Line], start: str) -> list[Statemen
             or len(wanted) != len(head)
             and (role != "inside" and not head or start == "block")
         ):
-            node = node.with_changes(
-                leading_lines=[*wanted, *_strip_blank_head(node.leading_lines)]
-            )
+            node = node.with_changes(leading_lines=[*wanted, *strip_blank_head(node.leading_lines)])
         out.append(node)
     return out
 
@@ -260,7 +313,7 @@ def _after_imports(stmt: Statement, depth: int) -> Statement:
     two before a class or function at module level, one otherwise."""
     definition = isinstance(stmt, (cst.ClassDef, cst.FunctionDef)) and depth == 0
     wanted = 2 if definition else 1
-    have = len(_blank_head(stmt.leading_lines))
+    have = len(blank_head(stmt.leading_lines))
     if have >= wanted:
         return stmt
     extra = [cst.EmptyLine(indent=False)] * (wanted - have)
@@ -277,19 +330,6 @@ def _roles(lines: list[_Line]) -> list[str]:
         else:
             roles.append("inside")
     return roles
-
-
-def _blank_head(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    head = []
-    for line in lines:
-        if line.comment is not None:
-            break
-        head.append(line)
-    return head
-
-
-def _strip_blank_head(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    return list(lines[len(_blank_head(lines)) :])
 
 
 # -- the new line itself: sorted names, split, wrapped --------------------------------------

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import libcst as cst
@@ -20,6 +22,20 @@ Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 """A whole string that is a dotted Python name (`a.b.c`)."""
+
+
+@lru_cache(maxsize=8)
+def parse_ast(source: str) -> ast.Module | None:
+    """Python's own parse of `source`, or None when it does not parse.
+
+    Cached: several passes over one file read the same tree (never change it).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:

@@ -8,25 +8,29 @@ an old path, or starts with one on a whole segment, is rewritten; the longest ol
 wins. A file keeps its import style: a `from` import stays a `from` import (split when
 only some of its names move, merged when two old modules land in the same new one), an
 `import a.b` stays an `import`, a relative import stays relative while its target stays
-inside the same package.
+inside the same package. Strings whose whole value is a dotted path or `module:attr`
+(mock targets, entry points, `app:create_app()`) move too, f-strings without
+placeholders included, and every dotted name in a string annotation; with `text_files`,
+so do the dotted names in those non-Python files (see `dotted_text`).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.dotted_text import rewrite_text, rewrite_value
 from migrator.codemods.import_edits import DropBindings, keep_aliases
 from migrator.codemods.import_order import ImportOrder
 from migrator.codemods.import_placement import place_new_imports
@@ -42,9 +46,11 @@ from migrator.codemods.import_resolution import (
     iter_statements,
     matches_prefix,
     module_source,
+    parse_ast,
     relative_base,
     split_dotted,
 )
+from migrator.codemods.statement_spans import mentioning, quiet_statements
 
 
 class MoveConfig(CodemodConfig):
@@ -57,6 +63,7 @@ class MoveConfig(CodemodConfig):
             app.services.s3_service: common.storage.s3_service
             app.utils.flask_error_handlers.register_error_handlers: common.core.app.configure_error_handlers
           files: ["app/**/*.py", "tests/**/*.py"]   # optional
+          text_files: [pyproject.toml, "docs/**/*.md"]  # optional
     """
 
     moves: dict[str, str] = Field(
@@ -65,6 +72,15 @@ class MoveConfig(CodemodConfig):
             "Old dotted path -> new dotted path. A path names a module or a symbol in one; "
             "a symbol may get a new name. Dotted names starting with an old path on a whole "
             "segment move with it (`a.b` moves `a.b.c`, never `a.bc`)."
+        ),
+    )
+
+    text_files: list[str] | None = Field(
+        default=None,
+        description=(
+            "Optional globs of non-Python files (`pyproject.toml`, `*.ini`, `*.cfg`, "
+            "`docs/**/*.md`) in which the dotted names are rewritten too, by whole "
+            "segments and with the same rules (`module:attr` included)."
         ),
     )
 
@@ -139,6 +155,12 @@ class Move(Codemod[MoveConfig]):
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         return apply_moves(module, file, self.table, self.root, self.import_order)
 
+    def text_globs(self) -> list[str]:
+        return self.config.text_files or []
+
+    def transform_text(self, text: str, path: str) -> tuple[str, int]:
+        return rewrite_text(text, self.table)
+
 
 def may_refer(source: str, file: SourceFile, table: MoveTable) -> bool:
     """False when `apply_moves` certainly leaves `source` unchanged.
@@ -193,16 +215,6 @@ def _related(name: str, olds: list[str]) -> bool:
     return any(matches_prefix(name, old) or old.startswith(name + ".") for old in olds)
 
 
-def parse_ast(source: str) -> ast.Module | None:
-    """Python's own parse of `source`, or None when it does not parse."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
-        try:
-            return ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-
-
 # -- planning ----------------------------------------------------------------------------
 
 
@@ -250,6 +262,9 @@ def apply_moves(
     if scope is None:
         return module, 0
     transformer = _MoveTransformer(file, table, plan, root, imports_only=scope == "imports")
+    if scope == "all":
+        # statements that mention nothing of the moves are left unvisited
+        transformer.quiet = quiet_statements(module, _code_of(module, file), _words(plan, table))
     new = module.visit(transformer)
     if transformer.added_after:
         new = _add_imports_after(new, transformer)
@@ -259,6 +274,24 @@ def apply_moves(
     if order is not None and transformer.rewrites:
         new = place_new_imports(module, new, order, file)
     return new, transformer.rewrites
+
+
+def _words(plan: _Plan, table: MoveTable) -> set[str]:
+    """What a statement the transform changes or counts must mention, as text.
+
+    The last segment of every old path (in an import, a chain, a dotted string or the
+    use of a moved symbol), every name being renamed, and every local name through
+    which a chain may reach an old path (their uses are counted to tell whether the
+    import that binds them is still needed).
+    """
+    words = set(table.needles) | set(plan.renamed_names) | set(plan.renamed_globals)
+    for local, bound in plan.roots.items():
+        for old, _ in table.pairs:
+            if (not bound and old.partition(".")[0] == local) or (
+                bound and (old.startswith(bound + ".") or matches_prefix(bound, old))
+            ):
+                words.add(local)
+    return words
 
 
 def _scope_of_work(plan: _Plan, table: MoveTable, file: SourceFile) -> str | None:
@@ -363,9 +396,14 @@ def _plan_renames(
     settle (`_unshadowed`).
     """
     code = _code_of(module, file)
+    # two names that would both become `routes` (`health` and `metrics` moved to
+    # `common.health.routes` and `common.metrics.routes`) keep their own, as aliases
+    olds_per_leaf: dict[str, set[str]] = {}
+    for _, alias, new_leaf in renamed:
+        olds_per_leaf.setdefault(new_leaf, set()).add(alias.evaluated_name)
     pending: dict[str, list[tuple[cst.ImportFrom, cst.ImportAlias, str]]] = {}
     for stmt, alias, new_leaf in renamed:
-        if re.search(rf"\b{re.escape(new_leaf)}\b", code):
+        if len(olds_per_leaf[new_leaf]) > 1 or re.search(rf"\b{re.escape(new_leaf)}\b", code):
             plan.keep_alias.add(id(alias))
         else:
             pending.setdefault(alias.evaluated_name, []).append((stmt, alias, new_leaf))
@@ -439,15 +477,21 @@ def _plan_renames_by_scope(
 _NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def _walk_scoped(tree: ast.AST) -> Iterator[tuple[ast.AST, bool]]:
-    """Every node below `tree` (in no particular order), with whether it lies inside a
-    function or class."""
-    stack = [(child, False) for child in ast.iter_child_nodes(tree)]
+def _walk_scoped(
+    tree: ast.Module, wanted: Callable[[ast.stmt], bool]
+) -> Iterator[tuple[ast.AST, bool]]:
+    """Every node below `tree` (in no particular order) but in the statements `wanted`
+    turns down, with whether it lies inside a function or class."""
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in tree.body if wanted(child)]
     while stack:
         node, nested = stack.pop()
         yield node, nested
         inner = nested or isinstance(node, _NEW_SCOPES)
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        stack.extend(
+            (child, inner)
+            for child in ast.iter_child_nodes(node)
+            if not isinstance(child, ast.stmt) or wanted(child)
+        )
 
 
 def _unshadowed(code: str, name: str, imports: int) -> bool:
@@ -466,7 +510,8 @@ def _unshadowed(code: str, name: str, imports: int) -> bool:
         return False
     bindings: list[ast.ImportFrom] = []
     uses: list[ast.Name] = []
-    for node, nested in _walk_scoped(tree):
+    # every node that uses or binds `name` spells it: the statements that do not are skipped
+    for node, nested in _walk_scoped(tree, mentioning(code, [name])):
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load):
                 return False
@@ -536,6 +581,8 @@ class _MoveTransformer(cst.CSTTransformer):
     ) -> None:
         super().__init__()
         self.imports_only = imports_only
+        self.quiet: set[int] = set()
+        """ids of statements that mention nothing of the moves (see `statement_spans`)."""
         self.file = file
         self.table = table
         self.plan = plan
@@ -563,12 +610,12 @@ class _MoveTransformer(cst.CSTTransformer):
         """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
         self._annotation_depth = 0
         self._all_depth = 0
-        olds = "|".join(re.escape(old) for old, _ in table.pairs)
-        self._string_match = re.compile(rf"(?:{olds})(?:\.|\Z)")
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # imports only: walk statements, never into expressions or a line's own parts
         if self.imports_only and not isinstance(node, _BLOCK_NODES):
+            return False
+        if id(node) in self.quiet:
             return False
         return super().on_visit(node)
 
@@ -904,23 +951,41 @@ class _MoveTransformer(cst.CSTTransformer):
             value=updated_node.value[: len(prefix) + len(quote)] + new + quote
         )
 
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.FormattedString:
+        # an f-string without placeholders is a plain string
+        if not all(isinstance(p, cst.FormattedStringText) for p in updated_node.parts):
+            return updated_node
+        if "b" in updated_node.prefix.lower():
+            return updated_node
+        content = "".join(cast(cst.FormattedStringText, p).value for p in updated_node.parts)
+        new = self._string_target(content)
+        if new is None or new == content:
+            return updated_node
+        self.rewrites += 1
+        return updated_node.with_changes(parts=[cst.FormattedStringText(value=new)])
+
     def _string_target(self, content: str) -> str | None:
-        dotted = DOTTED.match(content) is not None
-        if dotted and self._string_match.match(content):
-            return self.table.target(content)
+        new = rewrite_value(content, self.table)
+        if new is not None:
+            return new
+        if self._annotation_depth:
+            # a string annotation is an expression: every dotted name in it moves
+            content, _ = rewrite_text(content, self.table)
         renamed = self.plan.renamed_globals
         if not renamed:
-            return None
-        if self._all_depth and dotted and content in renamed:
+            return content
+        if self._all_depth and DOTTED.match(content) and content in renamed:
             return renamed[content]
         if self._annotation_depth:
-            # a string annotation is an expression: rename whole names, not attributes
+            # and every whole name (not an attribute) of a renamed symbol is renamed
             return re.sub(
                 r"(?<![\w.])([A-Za-z_]\w*)",
                 lambda m: renamed.get(m.group(1), m.group(1)),
                 content,
             )
-        return None
+        return content
 
     # blocks: one import per new module
     def leave_IndentedBlock(

@@ -36,6 +36,7 @@ from migrator.codemods.base import (
     module_name_for,
     register,
 )
+from migrator.codemods.blocks import drop_statements
 from migrator.codemods.class_members import (
     BaseSpec,
     ClassSource,
@@ -389,7 +390,9 @@ class _ClassRewriter(cst.CSTTransformer):
                 changes["rpar"] = cst.RightParen()
         body = updated_node.body
         if isinstance(body, cst.IndentedBlock):
-            statements = _drop_statements(original_node, body, self.dropped)
+            statements = drop_statements(
+                class_body(original_node), body.body, self.dropped, indented=True
+            )
             if self.super_init is not None:
                 statements = self._with_super_init(statements)
             changes["body"] = body.with_changes(body=statements)
@@ -413,38 +416,3 @@ class _ClassRewriter(cst.CSTTransformer):
                 self.rewrites += 1
             out.append(stmt)
         return out
-
-
-def _drop_statements(
-    original: cst.ClassDef, body: cst.IndentedBlock, dropped: set[int]
-) -> list[Statement]:
-    """The body without the dropped statements, blank lines tidied, never empty."""
-    originals = class_body(original)
-    out: list[Statement] = []
-    gap: tuple[cst.EmptyLine, ...] | None = None
-    updated = [
-        s for s in body.body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    ]
-    for orig, stmt in zip(originals, updated):
-        if id(orig) in dropped:
-            if gap is None:
-                gap = tuple(ln for ln in orig.leading_lines if ln.comment is None)
-            continue
-        if gap is not None:
-            if not out:
-                stmt = stmt.with_changes(leading_lines=_strip_blank_head(stmt.leading_lines))
-            elif not stmt.leading_lines or stmt.leading_lines[0].comment is not None:
-                # the gap above the dropped member now separates this one
-                stmt = stmt.with_changes(leading_lines=[*gap, *stmt.leading_lines])
-            gap = None
-        out.append(stmt)
-    if not out:
-        out.append(cst.SimpleStatementLine(body=[cst.Pass()]))
-    return out
-
-
-def _strip_blank_head(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    out = list(lines)
-    while out and out[0].comment is None:
-        out.pop(0)
-    return out
