@@ -34,6 +34,7 @@ from migrator.codemods.import_edits import TopImportsAdder, remove_scheduled_imp
 from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
+    ImportLines,
     dotted_name,
     import_from_module,
     iter_statements,
@@ -60,7 +61,7 @@ class CallArgsConfig(CodemodConfig):
         description="Keyword -> its value as Python code (`{url_prefix: '\"/api/sse\"'}`).",
     )
     remove: list[str] = Field(default_factory=list, description="Keywords to take out.")
-    imports: list[str] = Field(
+    imports: ImportLines = Field(
         default_factory=list,
         description="Import lines the new values need (`from app.api import sse_bp`).",
     )
@@ -78,27 +79,14 @@ class CallArgsConfig(CodemodConfig):
         for keyword, code in value.items():
             if not keyword.isidentifier():
                 raise ValueError(f"{keyword!r} is not a keyword argument name")
-            try:
-                cst.parse_expression(code)
-            except cst.ParserSyntaxError as exc:
-                raise ValueError(f"{keyword}: {code!r} is not a Python expression") from exc
+            _expression(code, f"{keyword}: ")
         return value
 
     @field_validator("match_args")
     @classmethod
     def _args(cls, value: list[str] | None) -> list[str] | None:
         for code in value or []:
-            try:
-                cst.parse_expression(code)
-            except cst.ParserSyntaxError as exc:
-                raise ValueError(f"{code!r} is not a Python expression") from exc
-        return value
-
-    @field_validator("imports")
-    @classmethod
-    def _imports(cls, value: list[str]) -> list[str]:
-        for line in value:
-            parse_import_line(line)
+            _expression(code)
         return value
 
     @model_validator(mode="after")
@@ -109,6 +97,13 @@ class CallArgsConfig(CodemodConfig):
         if both:
             raise ValueError(f"{min(both)!r} is both set and removed")
         return self
+
+
+def _expression(code: str, where: str = "") -> None:
+    try:
+        cst.parse_expression(code)
+    except cst.ParserSyntaxError as exc:
+        raise ValueError(f"{where}{code!r} is not a Python expression") from exc
 
 
 @register

@@ -98,8 +98,9 @@ def _inner_blocks(
 ) -> list[tuple[list[cst.CSTNode], cst.IndentedBlock]]:
     """(the nodes between `stmt` and the block, the block) for each block right inside it."""
     out: list[tuple[list[cst.CSTNode], cst.IndentedBlock]] = []
-    if isinstance(stmt.body, cst.IndentedBlock):
-        out.append(([], stmt.body))
+    body = getattr(stmt, "body", None)  # a `match` has none, only cases
+    if isinstance(body, cst.IndentedBlock):
+        out.append(([], body))
     orelse = getattr(stmt, "orelse", None)
     if isinstance(orelse, cst.If):  # elif
         out += [([orelse, *between], block) for between, block in _inner_blocks(orelse)]

@@ -12,8 +12,10 @@ import warnings
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import libcst as cst
+from pydantic import AfterValidator
 
 from migrator.codemods.base import SourceFile
 
@@ -157,6 +159,16 @@ def parse_import_line(line: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+def _import_lines(value: list[str]) -> list[str]:
+    for line in value:
+        parse_import_line(line)
+    return value
+
+
+ImportLines = Annotated[list[str], AfterValidator(_import_lines)]
+"""A plan parameter listing import lines (`from a.b import C`), checked when the plan loads."""
+
+
 def is_docstring(stmt: cst.CSTNode) -> bool:
     """Whether a statement is a bare string (a module, class or function docstring)."""
     return (
@@ -164,6 +176,19 @@ def is_docstring(stmt: cst.CSTNode) -> bool:
         and isinstance(stmt.body[0], cst.Expr)
         and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+def descendants(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """`node` and every node below it."""
+    found: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, inner: cst.CSTNode) -> bool:
+            found.append(inner)
+            return True
+
+    node.visit(_All())
+    return found
 
 
 def iter_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.BaseSmallStatement | cst.CSTNode]:

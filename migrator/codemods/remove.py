@@ -33,7 +33,13 @@ from migrator.codemods.base import (
 from migrator.codemods.blocks import drop_statements
 from migrator.codemods.import_edits import remove_scheduled_imports
 from migrator.codemods.import_placement import place_new_imports
-from migrator.codemods.import_resolution import DOTTED, module_source, package_of, parse_ast
+from migrator.codemods.import_resolution import (
+    DOTTED,
+    descendants,
+    module_source,
+    package_of,
+    parse_ast,
+)
 
 _DEFINITIONS = (cst.ClassDef, cst.FunctionDef)
 
@@ -162,7 +168,7 @@ def _ast_find(body: list[ast.stmt], qual: list[str]) -> bool:
 def _refuse_if_used(wrapper: MetadataWrapper, module: cst.Module, found: list[cst.CSTNode]) -> None:
     """A module-level definition the rest of the module still uses stays: refused."""
     scopes = wrapper.resolve(ScopeProvider)
-    inside = {id(n) for node in found for n in _all_nodes(node)}
+    inside = {id(n) for node in found for n in descendants(node)}
     for node in found:
         assert isinstance(node, _DEFINITIONS)
         scope = scopes.get(node)
@@ -177,18 +183,6 @@ def _refuse_if_used(wrapper: MetadataWrapper, module: cst.Module, found: list[cs
                         f"{name} is still used in its module ({line!r} outside what is "
                         "removed): remove that use too, or keep it"
                     )
-
-
-def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = []
-
-    class _All(cst.CSTVisitor):
-        def on_visit(self, inner: cst.CSTNode) -> bool:
-            found.append(inner)
-            return True
-
-    node.visit(_All())
-    return found
 
 
 class _Remover(cst.CSTTransformer):

@@ -35,7 +35,9 @@ from migrator.codemods.import_edits import DropBindings, TopImportsAdder, remove
 from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
+    ImportLines,
     Statement,
+    descendants,
     dotted_name,
     is_docstring,
     package_of,
@@ -56,7 +58,7 @@ class MemberSnippet(BaseModel):
             "e.g. `s3_service = providers.Factory(S3Service, settings=CommonContainer.config.provided)`."
         )
     )
-    imports: list[str] = Field(
+    imports: ImportLines = Field(
         default_factory=list,
         description="Import lines the code needs, e.g. `from common.storage.s3_service import S3Service`.",
     )
@@ -65,13 +67,6 @@ class MemberSnippet(BaseModel):
     @classmethod
     def _one_member(cls, value: str) -> str:
         snippet_statement(value)
-        return value
-
-    @field_validator("imports")
-    @classmethod
-    def _imports(cls, value: list[str]) -> list[str]:
-        for line in value:
-            parse_import_line(line)
         return value
 
 
@@ -245,7 +240,7 @@ class SetMembers(Codemod[SetMembersConfig]):
         scope = context.wrapper.resolve(ScopeProvider).get(module)
         if scope is None:
             return set()
-        inside = {id(n) for stmt in replaced for n in _nodes(stmt)}
+        inside = {id(n) for stmt in replaced for n in descendants(stmt)}
         superseded: set[str] = set()
         for snippet in self.config.members:
             for line in snippet.imports:
@@ -298,18 +293,6 @@ def _origin(node: cst.CSTNode | None, local: str, context: CodemodContext) -> st
             if (alias.evaluated_alias or alias.evaluated_name) == local and base is not None:
                 return f"{base}.{alias.evaluated_name}"
     return None
-
-
-def _nodes(stmt: cst.CSTNode) -> list[cst.CSTNode]:
-    found: list[cst.CSTNode] = []
-
-    class _All(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            found.append(node)
-            return True
-
-    stmt.visit(_All())
-    return found
 
 
 def _read_through(stmt: Statement, through: set[str]) -> set[str]:

@@ -7,8 +7,8 @@ several times faster and knows each statement's lines: the two trees are walked 
 side (the same statements in the same order, a LibCST line of `a; b` being two `ast`
 statements), and a statement none of whose lines holds any of the words is reported, so
 that the transformer skips it whole. A nested block is looked at statement by statement,
-so a function whose signature names the word has its header visited and its body
-skipped. Import lines are never reported (they are rewritten on their own terms).
+and a def's decorators and parameters one by one, so a function whose signature names
+the word in one parameter has that parameter visited and the rest skipped. Import lines are never reported (they are rewritten on their own terms).
 
 Any doubt gives up (an empty answer, i.e. visit everything): text LibCST and `ast` might
 count lines of differently, a statement the walk cannot pair.
@@ -125,16 +125,49 @@ def _compound(
     if not _mentions(loud, first, node.end_lineno or node.lineno):
         quiet.add(id(stmt))
         return
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        _header(stmt, node, loud, quiet)
     for block, nodes in _sub_blocks(stmt, node):
         if isinstance(block, cst.IndentedBlock):
             _block(block.body, nodes, loud, quiet)
+
+
+def _header(
+    stmt: cst.FunctionDef | cst.ClassDef, node: ast.stmt, loud: list[int], quiet: set[int]
+) -> None:
+    """The decorators and parameters of a def or class that mention no word."""
+    decorators = getattr(node, "decorator_list", [])
+    if len(decorators) == len(stmt.decorators):
+        for decorator, expr in zip(stmt.decorators, decorators):
+            if not _mentions(loud, expr.lineno, expr.end_lineno or expr.lineno):
+                quiet.add(id(decorator))
+    if not isinstance(stmt, cst.FunctionDef) or not isinstance(
+        node, (ast.FunctionDef, ast.AsyncFunctionDef)
+    ):
+        return
+    params, args = stmt.params, node.args
+    own = [*params.posonly_params, *params.params]
+    positional = [*args.posonlyargs, *args.args]
+    if len(own) != len(positional) or len(params.kwonly_params) != len(args.kwonlyargs):
+        return
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    pairs = [*zip(own, zip(positional, defaults))]
+    pairs += zip(params.kwonly_params, zip(args.kwonlyargs, args.kw_defaults))
+    for param, (arg, default) in pairs:
+        last = max(arg.end_lineno or arg.lineno, (default.end_lineno or 0) if default else 0)
+        if not _mentions(loud, arg.lineno, last):
+            quiet.add(id(param))
 
 
 def _sub_blocks(
     stmt: cst.BaseCompoundStatement, node: ast.stmt
 ) -> list[tuple[cst.BaseSuite, list[ast.stmt]]]:
     """The statement's blocks beside the `ast` statements in each (an `elif` recursing)."""
-    out: list[tuple[cst.BaseSuite, list[ast.stmt]]] = [(stmt.body, getattr(node, "body", []))]
+    out: list[tuple[cst.BaseSuite, list[ast.stmt]]] = []
+    body = getattr(stmt, "body", None)  # a `match` has none, only cases
+    if isinstance(body, cst.BaseSuite):
+        out.append((body, getattr(node, "body", [])))
     orelse = getattr(stmt, "orelse", None)
     if isinstance(orelse, cst.If):
         # `elif`: the ast's orelse is that one If

@@ -99,6 +99,19 @@ def test_same_result_without_the_syntactic_rename_check(
     assert bool(counts) == (got != before)
 
 
+@pytest.mark.parametrize("case", _RENAMING_CASES, ids=_case_id)
+def test_same_result_when_every_statement_is_visited(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipping the statements that mention nothing of the moves changes no output."""
+    codemod, path = _load(case, tmp_path)
+    before = (case / "before.py").read_bytes()
+    monkeypatch.setattr(move, "quiet_statements", lambda module, text, words: set())
+    got, counts = _run(codemod, path, before)
+    assert got == (case / "after.py").read_bytes()
+    assert bool(counts) == (got != before)
+
+
 @pytest.mark.parametrize("case", _case_dirs(), ids=_case_id)
 def test_after_compiles(case: Path) -> None:
     after = (case / "after.py").read_bytes()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from migrator.codemods import REGISTRY
 from migrator.codemods.base import glob_matches
 from migrator.codemods.import_resolution import parse_import_line
 from migrator.plan import plan_json_schema
+from migrator.steps.codemod import CodemodStep
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,11 @@ def test_the_new_codemods_are_registered_for_the_plan_schema() -> None:
         assert name in REGISTRY
     for parameter in ("symbols", "match_args", "text_files"):
         assert parameter in text
+
+
+def test_the_readme_codemod_examples_are_valid_steps() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Codemods", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    steps = [CodemodStep.model_validate(step) for step in yaml.safe_load(example)]
+    assert [step.codemod for step in steps] == ["remove", "call_args"]
