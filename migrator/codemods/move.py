@@ -478,20 +478,16 @@ _NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def _walk_scoped(
-    tree: ast.Module, wanted: Callable[[ast.stmt], bool]
+    tree: ast.Module, wanted: Callable[[ast.AST], bool]
 ) -> Iterator[tuple[ast.AST, bool]]:
-    """Every node below `tree` (in no particular order) but in the statements `wanted`
-    turns down, with whether it lies inside a function or class."""
+    """Every node below `tree` (in no particular order) but those `wanted` turns down
+    (with all below them), with whether it lies inside a function or class."""
     stack: list[tuple[ast.AST, bool]] = [(child, False) for child in tree.body if wanted(child)]
     while stack:
         node, nested = stack.pop()
         yield node, nested
         inner = nested or isinstance(node, _NEW_SCOPES)
-        stack.extend(
-            (child, inner)
-            for child in ast.iter_child_nodes(node)
-            if not isinstance(child, ast.stmt) or wanted(child)
-        )
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node) if wanted(child))
 
 
 def _unshadowed(code: str, name: str, imports: int) -> bool:
@@ -510,7 +506,7 @@ def _unshadowed(code: str, name: str, imports: int) -> bool:
         return False
     bindings: list[ast.ImportFrom] = []
     uses: list[ast.Name] = []
-    # every node that uses or binds `name` spells it: the statements that do not are skipped
+    # every node that uses or binds `name` spells it on its lines: the others are skipped
     for node, nested in _walk_scoped(tree, mentioning(code, [name])):
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load):
@@ -627,6 +623,13 @@ class _MoveTransformer(cst.CSTTransformer):
         ):
             return updated_node
         return super().on_leave(original_node, updated_node)
+
+    # no `visit_<Node>_<attribute>` hooks here: spare LibCST their lookup on every child
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
     # imports are rewritten whole, at the statement line, from the original nodes
     def visit_Import(self, node: cst.Import) -> bool:

@@ -57,17 +57,20 @@ def quiet_statements(module: cst.Module, text: str, words: Iterable[str]) -> set
     return quiet
 
 
-def mentioning(text: str, words: Iterable[str]) -> Callable[[ast.stmt], bool]:
-    """A test: does an `ast` statement of `text` (its lines, decorators included) mention
-    a word? Always yes when the lines cannot be trusted."""
+def mentioning(text: str, words: Iterable[str]) -> Callable[[ast.AST], bool]:
+    """A test: do the lines of an `ast` node of `text` (a statement's decorators included)
+    mention a word? Yes for a node without lines, and whenever lines cannot be trusted."""
     loud = _loud_lines(text, words)
     if loud is None:
         return lambda node: True
     found = loud
 
-    def test(node: ast.stmt) -> bool:
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        return _mentions(found, first, node.end_lineno or node.lineno)
+    def test(node: ast.AST) -> bool:
+        lineno = getattr(node, "lineno", None)
+        if lineno is None:
+            return True
+        first = min([lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        return _mentions(found, first, getattr(node, "end_lineno", None) or lineno)
 
     return test
 
