@@ -144,7 +144,11 @@ class ImportOrder:
 
 def _natural(text: str) -> tuple[Any, ...]:
     """Natural order: digit runs compare as numbers (`x2` before `x10`)."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text) if part)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in _DIGITS.split(text)
+        if part
+    )
 
 
 _DIGITS = re.compile(r"(\d+)")

@@ -425,9 +425,13 @@ def _bound_in(node: ast.AST) -> frozenset[str]:
             bound.add(inner.id)
         elif isinstance(inner, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).partition(".")[0] for a in inner.names)
-        elif inner is not node and isinstance(
-            inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
-        ) and inner.name:
+        elif (
+            inner is not node
+            and isinstance(
+                inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
+            )
+            and inner.name
+        ):
             bound.add(inner.name)
     return frozenset(bound)
 
