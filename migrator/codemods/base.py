@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
 import libcst as cst
 from pydantic import BaseModel, ConfigDict, Field
+
+from migrator.codemods.import_order import ImportOrder
 
 
 class CodemodConfig(BaseModel):
@@ -61,6 +63,11 @@ class Codemod(ABC, Generic[ConfigT]):
         self.config = config
         self.root = root
 
+    @cached_property
+    def import_order(self) -> ImportOrder:
+        """The target's own import order, for the imports a transform adds or rewrites."""
+        return ImportOrder.of(self.root)
+
     def selects(self, path: str) -> bool:
         """Whether the target-relative posix `path` is in this codemod's scope (`files` globs)."""
         globs = self.config.files
@@ -84,6 +91,14 @@ class Codemod(ABC, Generic[ConfigT]):
 
         Raise `CodemodRefused` when the file cannot be rewritten safely.
         """
+
+    def text_globs(self) -> list[str]:
+        """Globs of non-Python files `transform_text` rewrites (none unless a codemod says)."""
+        return []
+
+    def transform_text(self, text: str, path: str) -> tuple[str, int]:
+        """Rewrite a text file matched by `text_globs`: the new text and how many rewrites."""
+        return text, 0
 
     def notes(self) -> list[str]:
         """Lines for the step report, read off the tree before the run (what will happen why)."""

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import libcst as cst
+from pydantic import AfterValidator
 
 from migrator.codemods.base import SourceFile
 
@@ -20,6 +24,20 @@ Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 """A whole string that is a dotted Python name (`a.b.c`)."""
+
+
+@lru_cache(maxsize=8)
+def parse_ast(source: str) -> ast.Module | None:
+    """Python's own parse of `source`, or None when it does not parse.
+
+    Cached: several passes over one file read the same tree (never change it).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:
@@ -141,6 +159,16 @@ def parse_import_line(line: str) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+def _import_lines(value: list[str]) -> list[str]:
+    for line in value:
+        parse_import_line(line)
+    return value
+
+
+ImportLines = Annotated[list[str], AfterValidator(_import_lines)]
+"""A plan parameter listing import lines (`from a.b import C`), checked when the plan loads."""
+
+
 def is_docstring(stmt: cst.CSTNode) -> bool:
     """Whether a statement is a bare string (a module, class or function docstring)."""
     return (
@@ -148,6 +176,19 @@ def is_docstring(stmt: cst.CSTNode) -> bool:
         and isinstance(stmt.body[0], cst.Expr)
         and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+def descendants(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """`node` and every node below it."""
+    found: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, inner: cst.CSTNode) -> bool:
+            found.append(inner)
+            return True
+
+    node.visit(_All())
+    return found
 
 
 def iter_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.BaseSmallStatement | cst.CSTNode]:

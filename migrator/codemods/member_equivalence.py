@@ -105,10 +105,7 @@ def compare_members(
     not parse or does not define its class.
     """
     own = _ClassMembers.of(cls, bases)
-    inherited: dict[str, _Member] = {}
-    for base in bases:
-        for name, member in _ClassMembers.of(base, bases).members.items():
-            inherited.setdefault(name, member)
+    inherited = _inherited(bases)
     keep_set, drop_set = set(keep), set(drop)
     shared = [n for n in own.members if n in inherited]
     listed = [n for n in own.members if n in inherited or n in drop_set]
@@ -167,11 +164,16 @@ def compare_members(
 
 def base_reads(bases: Sequence[ClassSource]) -> dict[str, set[str]]:
     """Member -> every member of the bases its definition there reads, directly or not."""
+    return _closures({n: m.reads for n, m in _inherited(bases).items()})
+
+
+def _inherited(bases: Sequence[ClassSource]) -> dict[str, _Member]:
+    """Member -> its definition in the first of `bases` that defines it."""
     inherited: dict[str, _Member] = {}
     for base in bases:
         for name, member in _ClassMembers.of(base, bases).members.items():
             inherited.setdefault(name, member)
-    return _closures({n: m.reads for n, m in inherited.items()})
+    return inherited
 
 
 def _closures(reads: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -423,9 +425,13 @@ def _bound_in(node: ast.AST) -> frozenset[str]:
             bound.add(inner.id)
         elif isinstance(inner, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).partition(".")[0] for a in inner.names)
-        elif inner is not node and isinstance(
-            inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
-        ) and inner.name:
+        elif (
+            inner is not node
+            and isinstance(
+                inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
+            )
+            and inner.name
+        ):
             bound.add(inner.name)
     return frozenset(bound)
 

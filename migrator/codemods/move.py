@@ -8,25 +8,32 @@ an old path, or starts with one on a whole segment, is rewritten; the longest ol
 wins. A file keeps its import style: a `from` import stays a `from` import (split when
 only some of its names move, merged when two old modules land in the same new one), an
 `import a.b` stays an `import`, a relative import stays relative while its target stays
-inside the same package.
+inside the same package. Strings whose whole value is a dotted path or `module:attr`
+(mock targets, entry points, `app:create_app()`) move too, f-strings without
+placeholders included, and every dotted name in a string annotation; with `text_files`,
+so do the dotted names in those non-Python files (see `dotted_text`).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
+from migrator.codemods.dotted_text import rewrite_text, rewrite_value
+from migrator.codemods.import_edits import DropBindings, keep_aliases
+from migrator.codemods.import_order import ImportOrder
+from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
@@ -39,10 +46,12 @@ from migrator.codemods.import_resolution import (
     iter_statements,
     matches_prefix,
     module_source,
+    parse_ast,
     relative_base,
     split_dotted,
 )
 from migrator.codemods.names import dotted_problem
+from migrator.codemods.statement_spans import mentioning, quiet_statements
 
 
 class MoveConfig(CodemodConfig):
@@ -55,6 +64,7 @@ class MoveConfig(CodemodConfig):
             app.services.s3_service: common.storage.s3_service
             app.utils.flask_error_handlers.register_error_handlers: common.core.app.configure_error_handlers
           files: ["app/**/*.py", "tests/**/*.py"]   # optional
+          text_files: [pyproject.toml, "docs/**/*.md"]  # optional
     """
 
     moves: dict[str, str] = Field(
@@ -63,6 +73,15 @@ class MoveConfig(CodemodConfig):
             "Old dotted path -> new dotted path. A path names a module or a symbol in one; "
             "a symbol may get a new name. Dotted names starting with an old path on a whole "
             "segment move with it (`a.b` moves `a.b.c`, never `a.bc`)."
+        ),
+    )
+
+    text_files: list[str] | None = Field(
+        default=None,
+        description=(
+            "Optional globs of non-Python files (`pyproject.toml`, `*.ini`, `*.cfg`, "
+            "`docs/**/*.md`) in which the dotted names are rewritten too, by whole "
+            "segments and with the same rules (`module:attr` included)."
         ),
     )
 
@@ -138,7 +157,13 @@ class Move(Codemod[MoveConfig]):
         return may_refer(source, file, self.table)
 
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
-        return apply_moves(module, file, self.table, self.root)
+        return apply_moves(module, file, self.table, self.root, self.import_order)
+
+    def text_globs(self) -> list[str]:
+        return self.config.text_files or []
+
+    def transform_text(self, text: str, path: str) -> tuple[str, int]:
+        return rewrite_text(text, self.table)
 
 
 def may_refer(source: str, file: SourceFile, table: MoveTable) -> bool:
@@ -194,16 +219,6 @@ def _related(name: str, olds: list[str]) -> bool:
     return any(matches_prefix(name, old) or old.startswith(name + ".") for old in olds)
 
 
-def parse_ast(source: str) -> ast.Module | None:
-    """Python's own parse of `source`, or None when it does not parse."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
-        try:
-            return ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-
-
 # -- planning ----------------------------------------------------------------------------
 
 
@@ -235,21 +250,52 @@ class _Plan:
 
 
 def apply_moves(
-    module: cst.Module, file: SourceFile, table: MoveTable, root: Path | None = None
+    module: cst.Module,
+    file: SourceFile,
+    table: MoveTable,
+    root: Path | None = None,
+    order: ImportOrder | None = None,
 ) -> tuple[cst.Module, int]:
-    """Rewrite `module` (the contents of `file`) for the moves in `table`."""
+    """Rewrite `module` (the contents of `file`) for the moves in `table`.
+
+    With `order` (the target's `ImportOrder`), the import lines written are put where
+    the project's isort settings want them; without, they stand where the old ones stood.
+    """
     plan = _plan(module, file, table)
     scope = _scope_of_work(plan, table, file)
     if scope is None:
         return module, 0
     transformer = _MoveTransformer(file, table, plan, root, imports_only=scope == "imports")
+    if scope == "all":
+        # statements that mention nothing of the moves are left unvisited
+        transformer.quiet = quiet_statements(module, _code_of(module, file), _words(plan, table))
     new = module.visit(transformer)
     if transformer.added_after:
         new = _add_imports_after(new, transformer)
     unused = transformer.unused_bindings()
     if unused:
-        new = new.visit(_DropBindings(unused))
+        new = new.visit(DropBindings(unused))
+    if order is not None and transformer.rewrites:
+        new = place_new_imports(module, new, order, file)
     return new, transformer.rewrites
+
+
+def _words(plan: _Plan, table: MoveTable) -> set[str]:
+    """What a statement the transform changes or counts must mention, as text.
+
+    The last segment of every old path (in an import, a chain, a dotted string or the
+    use of a moved symbol), every name being renamed, and every local name through
+    which a chain may reach an old path (their uses are counted to tell whether the
+    import that binds them is still needed).
+    """
+    words = set(table.needles) | set(plan.renamed_names) | set(plan.renamed_globals)
+    for local, bound in plan.roots.items():
+        for old, _ in table.pairs:
+            if (not bound and old.partition(".")[0] == local) or (
+                bound and (old.startswith(bound + ".") or matches_prefix(bound, old))
+            ):
+                words.add(local)
+    return words
 
 
 def _scope_of_work(plan: _Plan, table: MoveTable, file: SourceFile) -> str | None:
@@ -354,9 +400,14 @@ def _plan_renames(
     settle (`_unshadowed`).
     """
     code = _code_of(module, file)
+    # two names that would both become `routes` (`health` and `metrics` moved to
+    # `common.health.routes` and `common.metrics.routes`) keep their own, as aliases
+    olds_per_leaf: dict[str, set[str]] = {}
+    for _, alias, new_leaf in renamed:
+        olds_per_leaf.setdefault(new_leaf, set()).add(alias.evaluated_name)
     pending: dict[str, list[tuple[cst.ImportFrom, cst.ImportAlias, str]]] = {}
     for stmt, alias, new_leaf in renamed:
-        if re.search(rf"\b{re.escape(new_leaf)}\b", code):
+        if len(olds_per_leaf[new_leaf]) > 1 or re.search(rf"\b{re.escape(new_leaf)}\b", code):
             plan.keep_alias.add(id(alias))
         else:
             pending.setdefault(alias.evaluated_name, []).append((stmt, alias, new_leaf))
@@ -430,15 +481,17 @@ def _plan_renames_by_scope(
 _NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def _walk_scoped(tree: ast.AST) -> Iterator[tuple[ast.AST, bool]]:
-    """Every node below `tree` (in no particular order), with whether it lies inside a
-    function or class."""
-    stack = [(child, False) for child in ast.iter_child_nodes(tree)]
+def _walk_scoped(
+    tree: ast.Module, wanted: Callable[[ast.AST], bool]
+) -> Iterator[tuple[ast.AST, bool]]:
+    """Every node below `tree` (in no particular order) but those `wanted` turns down
+    (with all below them), with whether it lies inside a function or class."""
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in tree.body if wanted(child)]
     while stack:
         node, nested = stack.pop()
         yield node, nested
         inner = nested or isinstance(node, _NEW_SCOPES)
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node) if wanted(child))
 
 
 def _unshadowed(code: str, name: str, imports: int) -> bool:
@@ -457,7 +510,8 @@ def _unshadowed(code: str, name: str, imports: int) -> bool:
         return False
     bindings: list[ast.ImportFrom] = []
     uses: list[ast.Name] = []
-    for node, nested in _walk_scoped(tree):
+    # every node that uses or binds `name` spells it on its lines: the others are skipped
+    for node, nested in _walk_scoped(tree, mentioning(code, [name])):
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load):
                 return False
@@ -527,6 +581,8 @@ class _MoveTransformer(cst.CSTTransformer):
     ) -> None:
         super().__init__()
         self.imports_only = imports_only
+        self.quiet: set[int] = set()
+        """ids of statements that mention nothing of the moves (see `statement_spans`)."""
         self.file = file
         self.table = table
         self.plan = plan
@@ -554,12 +610,12 @@ class _MoveTransformer(cst.CSTTransformer):
         """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
         self._annotation_depth = 0
         self._all_depth = 0
-        olds = "|".join(re.escape(old) for old, _ in table.pairs)
-        self._string_match = re.compile(rf"(?:{olds})(?:\.|\Z)")
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # imports only: walk statements, never into expressions or a line's own parts
         if self.imports_only and not isinstance(node, _BLOCK_NODES):
+            return False
+        if id(node) in self.quiet:
             return False
         return super().on_visit(node)
 
@@ -571,6 +627,13 @@ class _MoveTransformer(cst.CSTTransformer):
         ):
             return updated_node
         return super().on_leave(original_node, updated_node)
+
+    # no `visit_<Node>_<attribute>` hooks here: spare LibCST their lookup on every child
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
     # imports are rewritten whole, at the statement line, from the original nodes
     def visit_Import(self, node: cst.Import) -> bool:
@@ -700,7 +763,7 @@ class _MoveTransformer(cst.CSTTransformer):
         extras: list[tuple[cst.BaseSmallStatement, str | None]] = []
         replacement: cst.ImportFrom | None
         if kept:
-            replacement = node.with_changes(names=_keep_aliases(node, [i for i, _ in kept], moved))
+            replacement = node.with_changes(names=keep_aliases(node, [i for i, _ in kept], moved))
         else:
             first_parent = next(iter(groups))
             indexes = [i for i, _ in groups.pop(first_parent)]
@@ -712,7 +775,7 @@ class _MoveTransformer(cst.CSTTransformer):
                 replacement = node.with_changes(
                     module=module,
                     relative=relative,
-                    names=_keep_aliases(node, indexes, moved),
+                    names=keep_aliases(node, indexes, moved),
                 )
         for new_parent, aliases in groups.items():
             indexes = [i for i, _ in aliases]
@@ -895,23 +958,41 @@ class _MoveTransformer(cst.CSTTransformer):
             value=updated_node.value[: len(prefix) + len(quote)] + new + quote
         )
 
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.FormattedString:
+        # an f-string without placeholders is a plain string
+        if not all(isinstance(p, cst.FormattedStringText) for p in updated_node.parts):
+            return updated_node
+        if "b" in updated_node.prefix.lower():
+            return updated_node
+        content = "".join(cast(cst.FormattedStringText, p).value for p in updated_node.parts)
+        new = self._string_target(content)
+        if new is None or new == content:
+            return updated_node
+        self.rewrites += 1
+        return updated_node.with_changes(parts=[cst.FormattedStringText(value=new)])
+
     def _string_target(self, content: str) -> str | None:
-        dotted = DOTTED.match(content) is not None
-        if dotted and self._string_match.match(content):
-            return self.table.target(content)
+        new = rewrite_value(content, self.table)
+        if new is not None:
+            return new
+        if self._annotation_depth:
+            # a string annotation is an expression: every dotted name in it moves
+            content, _ = rewrite_text(content, self.table)
         renamed = self.plan.renamed_globals
         if not renamed:
-            return None
-        if self._all_depth and dotted and content in renamed:
+            return content
+        if self._all_depth and DOTTED.match(content) and content in renamed:
             return renamed[content]
         if self._annotation_depth:
-            # a string annotation is an expression: rename whole names, not attributes
+            # and every whole name (not an attribute) of a renamed symbol is renamed
             return re.sub(
                 r"(?<![\w.])([A-Za-z_]\w*)",
                 lambda m: renamed.get(m.group(1), m.group(1)),
                 content,
             )
-        return None
+        return content
 
     # blocks: one import per new module
     def leave_IndentedBlock(
@@ -1045,45 +1126,6 @@ def _first_comment(node: cst.ImportFrom, indexes: list[int]) -> str | None:
     return None
 
 
-def _keep_aliases(
-    node: cst.Import | cst.ImportFrom, keep: list[int], replaced: dict[int, cst.ImportAlias]
-) -> list[cst.ImportAlias]:
-    """The aliases at `keep` (replaced where given), keeping layout, comments and trailing comma."""
-    assert not isinstance(node.names, cst.ImportStar)
-    names = list(node.names)
-    out: list[cst.ImportAlias] = []
-    keep_set = set(keep)
-    for i, alias in enumerate(names):
-        if i in keep_set:
-            out.append(replaced.get(i, alias).with_changes(comma=alias.comma))
-            continue
-        # standalone comment lines after a dropped alias describe what follows: keep them
-        ws = alias.comma.whitespace_after if isinstance(alias.comma, cst.Comma) else None
-        has_comments = isinstance(ws, cst.ParenthesizedWhitespace) and any(
-            line.comment is not None for line in ws.empty_lines
-        )
-        prev_comma = out[-1].comma if out else None
-        if (
-            has_comments
-            and isinstance(prev_comma, cst.Comma)
-            and isinstance(prev_comma.whitespace_after, cst.ParenthesizedWhitespace)
-        ):
-            prev_ws = prev_comma.whitespace_after
-            assert isinstance(ws, cst.ParenthesizedWhitespace)
-            out[-1] = out[-1].with_changes(
-                comma=prev_comma.with_changes(
-                    whitespace_after=prev_ws.with_changes(
-                        empty_lines=[*prev_ws.empty_lines, *ws.empty_lines]
-                    )
-                )
-            )
-    if out and keep[-1] != len(names) - 1:
-        out[-1] = out[-1].with_changes(comma=names[-1].comma)
-    if out and not isinstance(out[-1].comma, cst.Comma) and len(out) < len(names):
-        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return out
-
-
 def _from_key(stmt: Statement) -> tuple[int, str] | None:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
@@ -1209,44 +1251,3 @@ def _drop_line(result: list[Statement], index: int) -> None:
         result[index] = nxt.with_changes(leading_lines=[*line.leading_lines, *nxt.leading_lines])
     elif index < len(result) and line.leading_lines and not result[index].leading_lines:
         result[index] = result[index].with_changes(leading_lines=line.leading_lines)
-
-
-class _DropBindings(cst.CSTTransformer):
-    """Remove the import aliases for bindings that lost their last use."""
-
-    def __init__(self, unused: set[tuple[str, str]]) -> None:
-        super().__init__()
-        self.locals = {name for kind, name in unused if kind == "local"}
-        self.modules = {name for kind, name in unused if kind == "module"}
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return False
-
-    def _unused(self, alias: cst.ImportAlias, plain: bool) -> bool:
-        if alias.asname is None and plain:
-            return alias.evaluated_name in self.modules
-        return (alias.evaluated_alias or alias.evaluated_name) in self.locals
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        body = []
-        for small in updated_node.body:
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                plain = isinstance(small, cst.Import)
-                keep = [i for i, a in enumerate(small.names) if not self._unused(a, plain)]
-                if not keep:
-                    continue
-                if len(keep) < len(small.names):
-                    small = small.with_changes(names=_keep_aliases(small, keep, {}))
-            body.append(small)
-        if len(body) == len(updated_node.body) and all(
-            a is b for a, b in zip(body, updated_node.body)
-        ):
-            return updated_node
-        if not body:
-            return cst.RemoveFromParent()
-        body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        return updated_node.with_changes(body=body)

@@ -36,6 +36,7 @@ from migrator.codemods.base import (
     module_name_for,
     register,
 )
+from migrator.codemods.blocks import drop_statements
 from migrator.codemods.class_members import (
     BaseSpec,
     ClassSource,
@@ -45,7 +46,8 @@ from migrator.codemods.class_members import (
     inherited_members,
     member_names,
 )
-from migrator.codemods.import_edits import ImportsRemover, TopImportsAdder
+from migrator.codemods.import_edits import TopImportsAdder, remove_scheduled_imports
+from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
     Statement,
@@ -221,16 +223,8 @@ class Rebase(Codemod[RebaseConfig]):
         if not rewrites:
             return module, 0
         # add first: a new import then inherits the gap of an old one removed above it
-        new = new.visit(TopImportsAdder(context))
-        new_wrapper = MetadataWrapper(new, unsafe_skip_copy=True)
-        context = CodemodContext(
-            full_module_name=file.module,
-            full_package_name=package_of(file),
-            wrapper=new_wrapper,
-            scratch=context.scratch,
-        )
-        new = keep_group_gaps(new, new_wrapper.visit(ImportsRemover(context)))
-        return new, rewrites
+        new = remove_scheduled_imports(new.visit(TopImportsAdder(context)), context)
+        return place_new_imports(module, new, self.import_order, file), rewrites
 
     def _member_owners(self, specs: list[BaseSpec]) -> dict[str, BaseSpec]:
         """Member name -> the first new base that defines it (in the tree)."""
@@ -284,50 +278,6 @@ def _unsafe_drop(class_name: str, owner: str, verdict: MemberVerdict) -> str:
         f"is built from {reads}, which {class_name} re-declares, so it is not the "
         f"{verdict.name} {class_name} ends up with (keep {verdict.name}, or drop {reads} too)"
     )
-
-
-def keep_group_gaps(before: cst.Module, after: cst.Module) -> cst.Module:
-    """Give a removed import line's blank lines to the line that follows it.
-
-    RemoveImportsVisitor drops a line with its leading blank line, which glues two import
-    groups together; this puts the gap back. It only removes whole lines, so the bodies
-    line up: a line of `before` with no counterpart in `after` was removed.
-    """
-    if len(before.body) == len(after.body):
-        return after
-    body = list(after.body)
-    j = 0
-    gap: list[cst.EmptyLine] | None = None
-    for stmt in before.body:
-        if j < len(body) and _same_line(stmt, body[j]):
-            if gap and not body[j].leading_lines:
-                body[j] = body[j].with_changes(leading_lines=gap)
-            gap = None
-            j += 1
-        elif gap is None:
-            gap = [ln for ln in stmt.leading_lines if ln.comment is None]
-    return after.with_changes(body=body)
-
-
-def _same_line(old: Statement, new: Statement) -> bool:
-    if old.deep_equals(new):
-        return True
-    if not (isinstance(old, cst.SimpleStatementLine) and isinstance(new, cst.SimpleStatementLine)):
-        return False
-    if len(old.body) != 1 or len(new.body) != 1:
-        return False
-    # an import line that only lost some names is still the same line
-    a, b = old.body[0], new.body[0]
-    if isinstance(a, cst.ImportFrom) and isinstance(b, cst.ImportFrom):
-        return (
-            len(a.relative) == len(b.relative)
-            and (a.module is None) == (b.module is None)
-            and (a.module is None or b.module is None or a.module.deep_equals(b.module))
-        )
-    if isinstance(a, cst.Import) and isinstance(b, cst.Import):
-        kept = {alias.evaluated_name for alias in b.names}
-        return kept <= {alias.evaluated_name for alias in a.names}
-    return False
 
 
 def _defines_module(path: str, module: str) -> bool:
@@ -440,7 +390,9 @@ class _ClassRewriter(cst.CSTTransformer):
                 changes["rpar"] = cst.RightParen()
         body = updated_node.body
         if isinstance(body, cst.IndentedBlock):
-            statements = _drop_statements(original_node, body, self.dropped)
+            statements = drop_statements(
+                class_body(original_node), body.body, self.dropped, indented=True
+            )
             if self.super_init is not None:
                 statements = self._with_super_init(statements)
             changes["body"] = body.with_changes(body=statements)
@@ -464,38 +416,3 @@ class _ClassRewriter(cst.CSTTransformer):
                 self.rewrites += 1
             out.append(stmt)
         return out
-
-
-def _drop_statements(
-    original: cst.ClassDef, body: cst.IndentedBlock, dropped: set[int]
-) -> list[Statement]:
-    """The body without the dropped statements, blank lines tidied, never empty."""
-    originals = class_body(original)
-    out: list[Statement] = []
-    gap: tuple[cst.EmptyLine, ...] | None = None
-    updated = [
-        s for s in body.body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    ]
-    for orig, stmt in zip(originals, updated):
-        if id(orig) in dropped:
-            if gap is None:
-                gap = tuple(ln for ln in orig.leading_lines if ln.comment is None)
-            continue
-        if gap is not None:
-            if not out:
-                stmt = stmt.with_changes(leading_lines=_strip_blank_head(stmt.leading_lines))
-            elif not stmt.leading_lines or stmt.leading_lines[0].comment is not None:
-                # the gap above the dropped member now separates this one
-                stmt = stmt.with_changes(leading_lines=[*gap, *stmt.leading_lines])
-            gap = None
-        out.append(stmt)
-    if not out:
-        out.append(cst.SimpleStatementLine(body=[cst.Pass()]))
-    return out
-
-
-def _strip_blank_head(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    out = list(lines)
-    while out and out[0].comment is None:
-        out.pop(0)
-    return out

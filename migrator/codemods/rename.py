@@ -74,7 +74,7 @@ class Rename(Codemod[RenameConfig]):
         if self.old_name == self.config.to:
             return module, 0
         table = MoveTable.of({self.config.symbol: f"{self.defining_module}.{self.config.to}"})
-        module, rewrites = apply_moves(module, file, table, self.root)
+        module, rewrites = apply_moves(module, file, table, self.root, self.import_order)
         if file.module == self.defining_module:
             module, n = rename_definition(module, self.old_name, self.config.to)
             rewrites += n

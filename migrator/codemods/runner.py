@@ -1,4 +1,4 @@
-"""Apply codemods to a target's Python files.
+"""Apply codemods to a target's Python files (and the text files a codemod asks for).
 
 Lists the files with git (tracked plus untracked, not ignored), skips files no codemod
 may apply to (a substring test on the raw text, then the codemod's own finer test before
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from migrator.codemods.base import Codemod, CodemodRefused, module_name_for
+from migrator.codemods.base import Codemod, CodemodRefused, glob_matches, module_name_for
 from migrator.errors import CodemodParseError, StepFailed
 
 POOL_THRESHOLD = 16
@@ -81,6 +81,43 @@ def list_python_files(root: Path) -> list[str]:
     return [p for p in paths if (root / p).is_file()]
 
 
+def transform_text_files(root: Path, codemods: Sequence[Codemod]) -> list[_FileResult]:
+    """The non-Python files the codemods ask for (`Codemod.text_globs`), rewritten as text.
+
+    Files that are not UTF-8 are left alone (they are not text a dotted name lives in).
+    """
+    if not any(c.text_globs() for c in codemods):
+        return []
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    results = []
+    for path in sorted({p for p in out.decode("utf-8").split("\0") if p}):
+        wanted = [
+            c
+            for c in codemods
+            if not path.endswith(".py") and any(glob_matches(g, path) for g in c.text_globs())
+        ]
+        if not wanted or not (root / path).is_file():
+            continue
+        raw = (root / path).read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        counts: dict[str, int] = {}
+        for codemod in wanted:
+            text, n = codemod.transform_text(text, path)
+            if n:
+                counts[codemod.name] = counts.get(codemod.name, 0) + n
+        new = text.encode("utf-8")
+        results.append(_FileResult(path, new if new != raw else None, counts, parsed=False))
+    return results
+
+
 def run_codemods(
     root: Path, codemods: list[Codemod], *, write: bool = True, jobs: int | None = None
 ) -> CodemodReport:
@@ -104,6 +141,7 @@ def run_codemods(
             candidates.append((path, raw))
     results = _process(candidates, codemods, jobs)
     report.files_parsed = sum(r.parsed for r in results)
+    results += transform_text_files(root, codemods)
     failures = sorted((r for r in results if r.parse_error or r.crash), key=lambda r: r.path)
     if failures:
         first = failures[0]

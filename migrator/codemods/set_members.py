@@ -17,7 +17,9 @@ from typing import cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.helpers import get_absolute_module_from_package_for_import
+from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, CodemodRefused, SourceFile, register
@@ -29,10 +31,13 @@ from migrator.codemods.class_members import (
     member_names,
     resolve_base,
 )
-from migrator.codemods.import_edits import TopImportsAdder
+from migrator.codemods.import_edits import DropBindings, TopImportsAdder, remove_scheduled_imports
+from migrator.codemods.import_placement import place_new_imports
 from migrator.codemods.import_resolution import (
     DOTTED,
+    ImportLines,
     Statement,
+    descendants,
     dotted_name,
     is_docstring,
     package_of,
@@ -53,7 +58,7 @@ class MemberSnippet(BaseModel):
             "e.g. `s3_service = providers.Factory(S3Service, settings=CommonContainer.config.provided)`."
         )
     )
-    imports: list[str] = Field(
+    imports: ImportLines = Field(
         default_factory=list,
         description="Import lines the code needs, e.g. `from common.storage.s3_service import S3Service`.",
     )
@@ -62,13 +67,6 @@ class MemberSnippet(BaseModel):
     @classmethod
     def _one_member(cls, value: str) -> str:
         snippet_statement(value)
-        return value
-
-    @field_validator("imports")
-    @classmethod
-    def _imports(cls, value: list[str]) -> list[str]:
-        for line in value:
-            parse_import_line(line)
         return value
 
 
@@ -152,13 +150,18 @@ class SetMembers(Codemod[SetMembersConfig]):
         reads = base_reads(self._bases_chain(module, node, file))
         through = {d for arg in node.bases if (d := dotted_name(arg.value)) is not None}
         body = class_body(node)
+        original = list(body)
         # blank lines between members when the class has them (or has nothing but a docstring)
         spaced = any(
             stmt.leading_lines and stmt.leading_lines[0].comment is None for stmt in body[1:]
         ) or (len(body) == 1 and is_docstring(body[0]))
         insert_at = _after_inherited_block(body, set(reads))
         rewrites = 0
-        context = CodemodContext(full_module_name=file.module, full_package_name=package_of(file))
+        context = CodemodContext(
+            full_module_name=file.module,
+            full_package_name=package_of(file),
+            wrapper=MetadataWrapper(module, unsafe_skip_copy=True),
+        )
         names: list[str] = []
         for snippet in self.config.members:
             stmt, name = snippet_statement(snippet.code)
@@ -178,6 +181,9 @@ class SetMembers(Codemod[SetMembersConfig]):
                 if _code(stmt) != _code(current):
                     body[existing] = stmt
                     rewrites += 1
+                    if current in original:
+                        # the imports only the replaced code used go with it
+                        RemoveImportsVisitor.remove_unused_import_by_node(context, current)
             else:
                 # a class body runs top to bottom: go below the members the snippet reads,
                 # and above those that read it (through a base, until re-pointed below)
@@ -214,7 +220,50 @@ class SetMembers(Codemod[SetMembersConfig]):
             return module, 0
         new_class = node.with_changes(body=node.body.with_changes(body=body))
         new = module.with_changes(body=[new_class if s is node else s for s in module.body])
-        return new.visit(TopImportsAdder(context)), rewrites
+        superseded = self._superseded_imports(
+            module, context, [s for s in original if s not in body]
+        )
+        if superseded:
+            new = new.visit(DropBindings({("local", name) for name in superseded}))
+        new = remove_scheduled_imports(new.visit(TopImportsAdder(context)), context)
+        return place_new_imports(module, new, self.import_order, file), rewrites
+
+    def _superseded_imports(
+        self, module: cst.Module, context: CodemodContext, replaced: list[Statement]
+    ) -> set[str]:
+        """Names the snippets import that the module binds to something else already.
+
+        Such an import only the replaced members used goes (the snippet's takes its
+        name); one other code uses would change that code's meaning: refused.
+        """
+        assert context.wrapper is not None
+        scope = context.wrapper.resolve(ScopeProvider).get(module)
+        if scope is None:
+            return set()
+        inside = {id(n) for stmt in replaced for n in descendants(stmt)}
+        superseded: set[str] = set()
+        for snippet in self.config.members:
+            for line in snippet.imports:
+                for mod, obj, asname in parse_import_line(line):
+                    local = asname or obj or mod.partition(".")[0]
+                    wanted = f"{mod}.{obj}" if obj else mod
+                    for assignment in scope.assignments[local]:
+                        origin = _origin(getattr(assignment, "node", None), local, context)
+                        if origin == wanted or (
+                            obj is None and origin is not None and wanted.startswith(origin)
+                        ):
+                            continue
+                        used = [a for a in assignment.references if id(a.node) not in inside]
+                        if origin is None or used:
+                            raise CodemodRefused(
+                                f"the member code imports {local} from {mod}, but "
+                                f"{self.module} binds {local} to "
+                                f"{origin or 'its own definition'}, which other code uses "
+                                "(point that import at the new module first, or import "
+                                "the member's under another name)"
+                            )
+                        superseded.add(local)
+        return superseded
 
     def _bases_chain(
         self, module: cst.Module, node: cst.ClassDef, file: SourceFile
@@ -228,6 +277,22 @@ class SetMembers(Codemod[SetMembersConfig]):
                 for source in class_chain(root, *target):
                     chain.setdefault(source.dotted, source)
         return list(chain.values())
+
+
+def _origin(node: cst.CSTNode | None, local: str, context: CodemodContext) -> str | None:
+    """What an import binding `local` imports (`module.name`), None for any other binding."""
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            if alias.evaluated_alias == local:
+                return alias.evaluated_name
+            if alias.evaluated_alias is None and alias.evaluated_name.partition(".")[0] == local:
+                return local
+    if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        base = get_absolute_module_from_package_for_import(context.full_package_name, node)
+        for alias in node.names:
+            if (alias.evaluated_alias or alias.evaluated_name) == local and base is not None:
+                return f"{base}.{alias.evaluated_name}"
+    return None
 
 
 def _read_through(stmt: Statement, through: set[str]) -> set[str]:

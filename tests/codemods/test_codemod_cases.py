@@ -6,8 +6,9 @@
     params: {moves: {...}}       # the codemod's parameters, exactly as a plan step gives them
 
 and optionally `tree/`, files laid out in the target around before.py (the base classes a
-`rebase` reads, modules that tell `move` a name is a module). Files are compared as bytes,
-so CRLF and encodings count.
+`rebase` reads, modules that tell `move` a name is a module, a `pyproject.toml` with the
+import settings; without one, the template's: line length 100, `app` and `common` first
+party). Files are compared as bytes, so CRLF and encodings count.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ from migrator.codemods import REGISTRY, Codemod, move
 from migrator.codemods.runner import transform_files
 
 CASES = Path(__file__).parent / "cases"
+DEFAULT_PYPROJECT = """\
+[tool.ruff]
+line-length = 100
+
+[tool.ruff.lint.isort]
+known-first-party = ["app", "common"]
+"""
+"""The import settings of a case whose tree has no pyproject.toml (the template's)."""
 
 
 def _case_dirs() -> list[Path]:
@@ -37,9 +46,14 @@ def _load(case: Path, tmp_path: Path) -> tuple[Codemod, str]:
     spec = yaml.safe_load((case / "params.yaml").read_text()) or {}
     if (case / "tree").is_dir():
         shutil.copytree(case / "tree", tmp_path, dirs_exist_ok=True)
+    path = spec.get("path", "app/example.py")
+    # the file's own package is on disk, as in a real tree (isort finds first party so)
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+    if not (tmp_path / "pyproject.toml").exists():
+        (tmp_path / "pyproject.toml").write_text(DEFAULT_PYPROJECT)
     cls = REGISTRY[case.parent.name]
     codemod = cls(cls.Config(**spec.get("params", {})), tmp_path)
-    return codemod, spec.get("path", "app/example.py")
+    return codemod, path
 
 
 def _run(codemod: Codemod, path: str, raw: bytes) -> tuple[bytes, dict[str, int]]:
@@ -80,6 +94,19 @@ def test_same_result_without_the_syntactic_rename_check(
     codemod, path = _load(case, tmp_path)
     before = (case / "before.py").read_bytes()
     monkeypatch.setattr(move, "_unshadowed", lambda code, name, imports: False)
+    got, counts = _run(codemod, path, before)
+    assert got == (case / "after.py").read_bytes()
+    assert bool(counts) == (got != before)
+
+
+@pytest.mark.parametrize("case", _RENAMING_CASES, ids=_case_id)
+def test_same_result_when_every_statement_is_visited(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipping the statements that mention nothing of the moves changes no output."""
+    codemod, path = _load(case, tmp_path)
+    before = (case / "before.py").read_bytes()
+    monkeypatch.setattr(move, "quiet_statements", lambda module, text, words: set())
     got, counts = _run(codemod, path, before)
     assert got == (case / "after.py").read_bytes()
     assert bool(counts) == (got != before)

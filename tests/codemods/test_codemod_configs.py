@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from migrator.codemods import REGISTRY
 from migrator.codemods.base import glob_matches
 from migrator.codemods.import_resolution import parse_import_line
+from migrator.plan import plan_json_schema
+from migrator.steps.codemod import CodemodStep
 
 
 @pytest.mark.parametrize(
@@ -40,6 +45,14 @@ from migrator.codemods.import_resolution import parse_import_line
             {"class": "app.c.C", "members": [{"code": "a = 1", "imports": ["from . import x"]}]},
             "absolute import",
         ),
+        ("remove", {"symbols": []}, "at least 1 item"),
+        ("remove", {"symbols": ["test_upload"]}, "is not `module.Name`"),
+        ("call_args", {"callable": "f"}, "give `set`, `remove` or both"),
+        ("call_args", {"callable": "f", "set": {"x": "1 +"}}, "is not a Python expression"),
+        ("call_args", {"callable": "f", "set": {"not-kw": "1"}}, "not a keyword argument"),
+        ("call_args", {"callable": "f", "set": {"x": "1"}, "remove": ["x"]}, "both set and"),
+        ("call_args", {"callable": "f(", "remove": ["x"]}, "is not a dotted name"),
+        ("move", {"moves": {"a.b": "c.d"}, "text_files": "docs/*.md"}, "valid list"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_reason(name: str, params: dict, message: str) -> None:
@@ -84,3 +97,19 @@ def test_import_lines() -> None:
     assert parse_import_line("import a.b as x") == [("a.b", None, "x")]
     with pytest.raises(ValueError):
         parse_import_line("x = 1")
+
+
+def test_the_new_codemods_are_registered_for_the_plan_schema() -> None:
+    text = str(plan_json_schema())
+    for name in ("remove", "call_args"):
+        assert name in REGISTRY
+    for parameter in ("symbols", "match_args", "text_files"):
+        assert parameter in text
+
+
+def test_the_readme_codemod_examples_are_valid_steps() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Codemods", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    steps = [CodemodStep.model_validate(step) for step in yaml.safe_load(example)]
+    assert [step.codemod for step in steps] == ["remove", "call_args"]

@@ -113,8 +113,9 @@ def test_crlf_and_declared_encoding_kept(tmp_path: Path) -> None:
         },
     )
     run_codemods(root, [_move(root)], jobs=1)
+    # the moved import is third party (no common/ in this tree): a section of its own
     assert (root / "app/crlf.py").read_bytes() == (
-        b"import os\r\nfrom common.storage.s3_service import S3Service\r\n"
+        b"import os\r\n\r\nfrom common.storage.s3_service import S3Service\r\n"
     )
     assert (root / "app/latin.py").read_bytes() == latin.replace(
         "app.services.s3_service", "common.storage.s3_service"

@@ -1,7 +1,7 @@
 import sys
 
 if sys.version_info >= (3, 11):
-    from common.core.shutdown import ShutdownCoordinator, LifetimeEvent
+    from common.core.shutdown import LifetimeEvent, ShutdownCoordinator
 
 
 def events():

@@ -1,5 +1,5 @@
-from common.utils.shutdown import ShutdownCoordinator
 from common.utils import shutdown
+from common.utils.shutdown import ShutdownCoordinator
 
 
 def stop():

@@ -1,4 +1,6 @@
-import common.storage.s3_service as s3, os
+import os
+
+import common.storage.s3_service as s3
 
 
 def build(settings):

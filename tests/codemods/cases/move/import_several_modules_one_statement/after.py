@@ -1,4 +1,7 @@
-import os, common.storage.s3_service, sys
+import os
+import sys
+
+import common.storage.s3_service
 
 
 def build(settings):

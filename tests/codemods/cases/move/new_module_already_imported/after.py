@@ -1,4 +1,4 @@
-from common.core.shutdown import ShutdownCoordinatorProtocol, ShutdownCoordinator
+from common.core.shutdown import ShutdownCoordinator, ShutdownCoordinatorProtocol
 
 
 def make() -> ShutdownCoordinatorProtocol:

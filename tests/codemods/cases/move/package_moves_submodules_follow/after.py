@@ -1,6 +1,6 @@
+import common.sse.connection
 from common.sse import routes
 from common.sse.routes import sse_bp
-import common.sse.connection
 
 BLUEPRINTS = [sse_bp, routes]
 CONN = common.sse.connection.ConnectionManager

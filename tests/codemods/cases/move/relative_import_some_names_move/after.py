@@ -1,5 +1,6 @@
-from .flask_error_handlers import handle_not_found
 from common.core.app import configure_error_handlers
+
+from .flask_error_handlers import handle_not_found
 
 
 def create(app):

@@ -3,10 +3,10 @@
 from dependency_injector import containers, providers
 
 from app.config import Settings
-from common.sse.connection_manager import ConnectionManager
 from app.services.metrics_service import MetricsService
-from common.storage.s3_service import S3Service
 from common.core.shutdown import ShutdownCoordinator
+from common.sse.connection_manager import ConnectionManager
+from common.storage.s3_service import S3Service
 from common.tasks.service import TaskService
 
 

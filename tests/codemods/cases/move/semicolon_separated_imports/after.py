@@ -1,3 +1,6 @@
-import os; from common.storage.s3_service import S3Service; import sys
+import os
+import sys
+
+from common.storage.s3_service import S3Service
 
 print(os, sys, S3Service)

@@ -1,6 +1,4 @@
-from app.utils.flask_error_handlers import (
-    handle_integrity_error
-)
+from app.utils.flask_error_handlers import handle_integrity_error
 from common.core.app import configure_error_handlers
 
 

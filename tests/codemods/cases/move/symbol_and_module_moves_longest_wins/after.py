@@ -1,5 +1,5 @@
-import common.core.errors as handlers
 import common.core.app
+import common.core.errors as handlers
 from common.core.app import configure_error_handlers
 from common.core.errors import handle_not_found
 

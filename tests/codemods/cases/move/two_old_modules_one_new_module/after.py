@@ -1,4 +1,4 @@
-from common.core.shutdown import ShutdownCoordinator, LifetimeEvent
+from common.core.shutdown import LifetimeEvent, ShutdownCoordinator
 
 
 def make() -> ShutdownCoordinator:

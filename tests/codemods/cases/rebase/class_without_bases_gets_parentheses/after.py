@@ -1,5 +1,6 @@
 from common.cache import BaseCache
 
+
 class PartCache(BaseCache):
     """Caches parts."""
 

@@ -1,4 +1,5 @@
 from pydantic_settings import BaseSettings
+
 from common.core.settings import CommonSettings
 
 

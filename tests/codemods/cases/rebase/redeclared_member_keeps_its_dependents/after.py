@@ -4,9 +4,9 @@ from dependency_injector import providers
 
 from app.services.metrics_service import MetricsService
 from app.services.version_service import VersionService
+from common.core.container import CommonContainer
 from common.sse.connection_manager import ConnectionManager
 from common.tasks.service import TaskService
-from common.core.container import CommonContainer
 
 
 class AppContainer(CommonContainer):

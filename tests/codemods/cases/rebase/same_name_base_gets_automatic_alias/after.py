@@ -1,6 +1,7 @@
 """Prometheus metrics for the inventory."""
 
 import threading
+
 from common.metrics.service import MetricsService as BaseMetricsService
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
 from common.core.settings import CommonSettings
 
 

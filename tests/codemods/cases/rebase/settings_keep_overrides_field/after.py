@@ -1,6 +1,7 @@
 """Application settings."""
 
 from pydantic import Field
+
 from common.core.settings import CommonSettings
 
 

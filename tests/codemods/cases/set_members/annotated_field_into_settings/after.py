@@ -1,5 +1,6 @@
-from common.core.settings import CommonSettings
 from pydantic import Field
+
+from common.core.settings import CommonSettings
 
 
 class Settings(CommonSettings):

@@ -1,6 +1,7 @@
+from dependency_injector import providers
+
 from common.core.container import CommonContainer
 from common.tasks.service import TaskService
-from dependency_injector import providers
 
 
 class AppContainer(CommonContainer):

@@ -1,7 +1,7 @@
 from dependency_injector import providers
 
-from common.core.container import CommonContainer
 from app.services.cas_service import CASService
+from common.core.container import CommonContainer
 
 
 class AppContainer(CommonContainer):

@@ -1,0 +1,10 @@
+"""Entry points and app strings name `module:attr`."""
+
+ENTRY_POINT = "common.health.routes:health_bp"
+WAITRESS_APP = "common.health.routes:create_app()"
+ATTRIBUTE_OF_ATTRIBUTE = "common.health.routes:health_bp.name"
+MOVED_SYMBOL = "common.core.app:configure_error_handlers"
+SYMBOL_THAT_STAYS = "app.utils.flask_error_handlers:handle_not_found"
+LONGER_NAME = "app.api.healthcheck:create_app"
+URL_PATH = "/health"
+SENTENCE = "see app.api.health:health_bp for the routes"

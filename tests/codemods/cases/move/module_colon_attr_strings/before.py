@@ -1,0 +1,10 @@
+"""Entry points and app strings name `module:attr`."""
+
+ENTRY_POINT = "app.api.health:health_bp"
+WAITRESS_APP = "app.api.health:create_app()"
+ATTRIBUTE_OF_ATTRIBUTE = "app.api.health:health_bp.name"
+MOVED_SYMBOL = "app.utils.flask_error_handlers:register_error_handlers"
+SYMBOL_THAT_STAYS = "app.utils.flask_error_handlers:handle_not_found"
+LONGER_NAME = "app.api.healthcheck:create_app"
+URL_PATH = "/health"
+SENTENCE = "see app.api.health:health_bp for the routes"

@@ -1,0 +1,12 @@
+"""API blueprints."""
+
+from common.health import routes as health
+from common.metrics import routes as metrics
+
+from .parts import parts_bp
+
+__all__ = ["health", "metrics", "parts_bp"]
+
+
+def blueprints():
+    return [health.health_bp, metrics.metrics_bp, parts_bp]

@@ -1,0 +1,13 @@
+"""Fixtures."""
+
+import pytest
+
+
+@pytest.fixture
+def settings():
+    return {"DEBUG": True}
+
+
+@pytest.fixture
+def client(settings):
+    return settings

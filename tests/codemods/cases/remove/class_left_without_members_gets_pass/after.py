@@ -1,0 +1,6 @@
+class TestConnectionManager:
+    pass
+
+
+def test_stream_route(client):
+    assert client.get("/api/sse/stream").status_code == 200
