@@ -14,7 +14,7 @@ IOT_VENV := $(FIXTURE_IOT)/.venv
 IOT_STAMP := $(IOT_VENV)/.installed
 PYTHON313 ?= $(firstword $(foreach candidate,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),$(shell $(candidate) -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1 && echo $(candidate))))
 
-.PHONY: venv venv-iot demo test test-tool test-template test-fixture test-fixture-iot lint clean
+.PHONY: venv venv-iot demo demo-iot test test-tool test-template test-fixture test-fixture-iot lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The same environment runs the app after its migration (migrate demo --app iot-support,
+# the end-to-end tests): it also gets what the template's common/ adds to the app's
+# dependencies with the IoT answers (use_oidc: requests, and its stubs for mypy).
+IOT_TEMPLATE_DEPS := requests types-requests
+IOT_MIGRATED_STAMP := $(IOT_VENV)/.template-deps
+
 $(IOT_STAMP): $(FIXTURE_IOT)/pyproject.toml
 	@test -n "$(PYTHON313)" || { echo "error: Python 3.13 not found (install it, e.g. pyenv install 3.13, or pass PYTHON313=/path/to/python3.13)"; exit 2; }
 	$(PYTHON313) -m venv $(IOT_VENV)
@@ -32,16 +38,25 @@ $(IOT_STAMP): $(FIXTURE_IOT)/pyproject.toml
 	$(IOT_VENV)/bin/python -m pip install -q -r $(IOT_VENV)/requirements.txt
 	touch $(IOT_STAMP)
 
-venv-iot: $(IOT_STAMP)
+$(IOT_MIGRATED_STAMP): $(IOT_STAMP)
+	$(IOT_VENV)/bin/python -m pip install -q $(IOT_TEMPLATE_DEPS)
+	touch $(IOT_MIGRATED_STAMP)
+
+venv-iot: $(IOT_STAMP) $(IOT_MIGRATED_STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/migrate demo $(DEMO_ARGS)
+
+# The second customer app: the IoT Support monorepo, its backend run in venv-iot's Python 3.13.
+demo-iot: $(STAMP) $(IOT_STAMP) $(IOT_MIGRATED_STAMP)
+	$(VENV)/bin/migrate demo --app iot-support $(DEMO_ARGS)
 
 # pytest exits 5 when it collected nothing; make treats that as a failure.
 test: test-tool test-template test-fixture test-fixture-iot
 
 # Two workers, one test file each at a time (end-to-end modules share an expensive apply).
-test-tool: $(STAMP)
+# The IoT Support end-to-end tests run the migrated app in venv-iot's environment.
+test-tool: $(STAMP) $(IOT_STAMP) $(IOT_MIGRATED_STAMP)
 	$(PY) -m pytest tests -q -n 2 --dist loadfile
 
 test-template: $(STAMP)

@@ -3,9 +3,11 @@
     .venv/bin/python bench/init_accuracy.py            # the table
     .venv/bin/python bench/init_accuracy.py --diff     # and every entry only one side has
     .venv/bin/python bench/init_accuracy.py --keep DIR # keep the draft (DIR/draft.yaml)
+    .venv/bin/python bench/init_accuracy.py --app iot-support   # the second customer app
 
 Lays out `migrate demo`'s world in a scratch folder (the bundled template as its own git
-repository tagged v<VERSION>, the bundled Electronics Inventory fixture beside it), runs
+repository tagged v<VERSION>, the bundled app beside it: Electronics Inventory, or with
+`--app iot-support` the IoT Support monorepo), runs
 `migrate init` on the app, and compares the draft's active entries with the hand plan
 `migrator/plans/electronics-inventory.yaml`, section by section (the items of each
 section: `migrator.init.compare`). precision = common / draft, recall = common / hand.
@@ -37,9 +39,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--diff", action="store_true", help="list the entries only one side has")
     parser.add_argument("--keep", type=Path, help="write the draft into this folder")
+    parser.add_argument("--app", default=demo.DEFAULT_APP, choices=sorted(demo.APPS),
+                        help="the bundled app and its hand-written plan")
     args = parser.parse_args()
 
-    sources = demo.Sources.bundled()
+    sources = demo.Sources.bundled(args.app)
     with tempfile.TemporaryDirectory(prefix="init-accuracy-") as scratch:
         world = demo.lay_out(Path(scratch), sources, fresh=False)
         output = (args.keep or Path(scratch)) / "draft.yaml"
@@ -52,7 +56,7 @@ def main() -> int:
                                       yaml.safe_load(sources.plan.read_text(encoding="utf-8")),
                                       world.app)
 
-    print(f"migrate init on the Electronics Inventory fixture: {seconds:.1f} s\n")
+    print(f"migrate init on the {sources.app.title} fixture: {seconds:.1f} s\n")
     print("| section | draft | hand | common | precision | recall |")
     print("|---|---|---|---|---|---|")
     for score in scores:

@@ -338,15 +338,19 @@ def demo_command(
                                         "demo (its two repositories are replaced).")] = False,
     postgres: Annotated[bool, typer.Option("--postgres", help="Also run the checks that need "
                                            "the PostgreSQL server on 127.0.0.1:5432.")] = False,
+    app_name: Annotated[str, typer.Option("--app", help="The bundled app: electronics-inventory "
+                                          "or iot-support.")] = "electronics-inventory",
+    python: PythonOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Migrate the bundled Electronics Inventory app onto the bundled template.
+    """Migrate a bundled customer app onto the bundled template.
 
-    Lays out DIR/ModernAppTemplate/backend (the template as a tagged git repo) and
-    DIR/ElectronicsInventory/backend (the app before migration), then runs `migrate plan`,
-    the dry run, the real apply and every check of the seed's checklist, on SQLite.
+    Lays out DIR/ModernAppTemplate/backend (the template as a tagged git repo) and the app
+    before migration (DIR/ElectronicsInventory/backend, or the DIR/IoTSupport monorepo
+    with --app iot-support), then runs `migrate plan`, the dry run, the real apply and
+    every check of the app's checklist, on SQLite.
 
-    Example: migrate demo /tmp/demo --fresh
+    Example: migrate demo /tmp/demo --fresh --app iot-support
     """
     from migrator import demo
 
@@ -356,8 +360,9 @@ def demo_command(
         printer = None if json_out else lambda phase, result: report.render_demo_phase(
             out, phase, result)
         try:
-            result = demo.run(folder or demo.new_demo_folder(), fresh=fresh,
-                              with_server_checks=postgres, observer=observer, on_phase=printer)
+            result = demo.run(folder, app=app_name, python=python,
+                              fresh=fresh, with_server_checks=postgres, observer=observer,
+                              on_phase=printer)
         finally:
             if observer:
                 observer.close()

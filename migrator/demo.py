@@ -1,16 +1,22 @@
-"""`migrate demo`: lay out the seed's world in a folder and migrate the bundled app in it.
+"""`migrate demo`: lay out the customer's world in a folder and migrate a bundled app in it.
 
-The customer keeps both repositories side by side, so the demo does too:
+The customer keeps the template and each app in repositories side by side, so the demo
+does too:
 
     DIR/ModernAppTemplate/backend      the bundled template, its own git repo, tagged v<version>
-    DIR/ElectronicsInventory/backend   the bundled fixture app, its own git repo
+    DIR/ElectronicsInventory/backend   the Electronics Inventory app (--app electronics-inventory)
+    DIR/IoTSupport/                    the IoT Support monorepo (--app iot-support), one git
+                                       repo: backend/, the target (a folder inside the
+                                       repo), and frontend/, which nothing may touch
 
-and the answers file's `_src_path: ../../ModernAppTemplate/backend` holds. Then it runs the
-same engine calls as `migrate plan`, `migrate apply --dry-run` and `migrate apply`.
+and the answers file's `_src_path: ../../ModernAppTemplate/backend` holds from each target.
+Then it runs the same engine calls as `migrate plan`, `migrate apply --dry-run` and
+`migrate apply` with the app's plan.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -25,9 +31,7 @@ from migrator import engine
 from migrator.errors import UsageError
 from migrator.workspace import Changes
 
-PLAN_NAME = "electronics-inventory.yaml"
 TEMPLATE_REPO = Path("ModernAppTemplate/backend")
-APP_REPO = Path("ElectronicsInventory/backend")
 SERVER_CHECKS = ("postgres",)
 """Checks that need a database server; the demo runs on SQLite and leaves them out."""
 
@@ -35,8 +39,58 @@ CHECK_JOBS = 2
 """The demo runs two checks at a time (pytest and mypy dominate, one core each)."""
 
 APP_PYTHON = sys.executable
-"""The demo's app has no virtual environment of its own: it runs in the migrator's, which
-has the app's dependencies and test tools (`pip install template-migrator[app,test]`)."""
+"""The Electronics Inventory app has no virtual environment of its own in the demo: it runs
+in the migrator's, which has the app's dependencies and test tools
+(`pip install template-migrator[app,test]`)."""
+
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
+"""The source checkout the package lives in (when it is not installed from a wheel)."""
+
+
+@dataclass(frozen=True)
+class DemoApp:
+    """A bundled customer app the demo can migrate."""
+
+    name: str
+    """What `--app` says."""
+    title: str
+    plan: str
+    """The plan's file in `migrator/plans`."""
+    fixture: str
+    """The app's folder under `fixtures/` in a checkout."""
+    bundled: str
+    """Its folder under `migrator/_bundled/` in a wheel (see pyproject.toml)."""
+    repo: Path
+    """Where the app's repository goes in the demo folder."""
+    code: str = ""
+    """The target's folder inside the repository (`backend` of a monorepo), or "" for the root."""
+    untouched: tuple[str, ...] = ()
+    """Folders of the repository beside the target that the migration must not touch."""
+    venv: str | None = None
+    """The app's own virtual environment in a checkout (relative to it), made by `make`;
+    None: the app runs in the migrator's environment."""
+    venv_hint: str = ""
+
+    @property
+    def target(self) -> Path:
+        return self.repo / self.code if self.code else self.repo
+
+
+ELECTRONICS_INVENTORY = DemoApp(
+    name="electronics-inventory", title="Electronics Inventory",
+    plan="electronics-inventory.yaml", fixture="electronics-inventory", bundled="fixture",
+    repo=Path("ElectronicsInventory/backend"),
+)
+IOT_SUPPORT = DemoApp(
+    name="iot-support", title="IoT Support", plan="iot-support.yaml", fixture="iot-support",
+    bundled="iot_support", repo=Path("IoTSupport"), code="backend", untouched=("frontend",),
+    venv="fixtures/iot-support/backend/.venv",
+    venv_hint="make venv-iot (Python 3.13, the app's dependencies and what the template adds), "
+              "or pass --python",
+)
+APPS = {app.name: app for app in (ELECTRONICS_INVENTORY, IOT_SUPPORT)}
+DEFAULT_APP = ELECTRONICS_INVENTORY.name
 
 _NOT_COPIED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".venv", "*.db",
@@ -48,29 +102,57 @@ _GIT_IDENTITY = {
 }
 
 
+def demo_app(name: str) -> DemoApp:
+    try:
+        return APPS[name]
+    except KeyError:
+        raise UsageError(f"no bundled app {name!r}",
+                         f"use one of {', '.join(sorted(APPS))}") from None
+
+
 @dataclass(frozen=True)
 class Sources:
-    """Where the bundled template, fixture app and plan live."""
+    """Where the bundled template, the app and its plan live."""
 
     template: Path
     fixture: Path
+    """The app's repository contents (for a monorepo, the folder holding backend/)."""
     plan: Path
+    app: DemoApp = ELECTRONICS_INVENTORY
 
     @classmethod
-    def bundled(cls) -> Sources:
-        package = Path(__file__).resolve().parent
-        plan = package / "plans" / PLAN_NAME
-        checkout = (package.parent / "template", package.parent / "fixtures" / "electronics-inventory")
-        wheel = (package / "_bundled" / "template", package / "_bundled" / "fixture")
+    def bundled(cls, app: str = DEFAULT_APP) -> Sources:
+        spec = demo_app(app)
+        plan = PACKAGE / "plans" / spec.plan
+        checkout = (CHECKOUT / "template", CHECKOUT / "fixtures" / spec.fixture)
+        wheel = (PACKAGE / "_bundled" / "template", PACKAGE / "_bundled" / spec.bundled)
         for template, fixture in (checkout, wheel):
-            if (template / "copier.yml").is_file() and (fixture / "app").is_dir():
-                return cls(template=template, fixture=fixture, plan=plan)
-        raise UsageError("the bundled template and fixture app are missing from this "
+            if (template / "copier.yml").is_file() and (fixture / spec.code / "app").is_dir():
+                return cls(template=template, fixture=fixture, plan=plan, app=spec)
+        raise UsageError(f"the bundled template and {spec.title} app are missing from this "
                          "installation", "reinstall template-migrator or run `make demo` in "
                          "a source checkout")
 
+    @property
+    def app_code(self) -> Path:
+        """The app the plan migrates (the backend of a monorepo)."""
+        return self.fixture / self.app.code
+
     def template_version(self) -> str:
         return (self.template / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def app_python(app: DemoApp, given: str | None = None) -> str:
+    """The interpreter (or virtual environment) the app's checks run in, for the demo."""
+    if given is not None:
+        return given
+    if app.venv is None:
+        return APP_PYTHON
+    venv = CHECKOUT / app.venv
+    if (venv / "bin" / "python").is_file():
+        return str(venv)
+    raise UsageError(f"the {app.title} app needs its own environment and none was found "
+                     f"(looked for {venv})", app.venv_hint)
 
 
 @dataclass
@@ -78,7 +160,12 @@ class World:
     root: Path
     template: Path
     app: Path
+    """The migration target."""
     tag: str
+    repo: Path | None = None
+    """The app's repository, when the target is a folder inside it (`--target repo/backend`)."""
+    untouched: list[Path] = field(default_factory=list)
+    """Folders beside the target the migration must leave as they are."""
 
 
 @dataclass
@@ -95,11 +182,14 @@ class DemoReport:
     plan: engine.PlanReport | None = None
     dry_run: engine.ApplyReport | None = None
     applied: engine.ApplyReport | None = None
+    untouched_intact: bool | None = None
+    """Whether the folders beside the target are byte for byte as laid out (None: none)."""
 
     @property
     def passed(self) -> bool:
         verification = self.applied.verification if self.applied else None
-        return verification is not None and verification.passed
+        return (verification is not None and verification.passed
+                and self.untouched_intact is not False)
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -118,29 +208,53 @@ def publish(source: Path, dest: Path, message: str, tag: str | None = None) -> N
 
 
 def lay_out(root: Path, sources: Sources, *, fresh: bool) -> World:
-    """Create the two repositories under `root`; refuse or start over if they exist."""
-    existing = [p for p in (root / TEMPLATE_REPO.parts[0], root / APP_REPO.parts[0]) if p.exists()]
+    """Create the template's and the app's repositories under `root`; refuse or start over
+    if they exist."""
+    spec = sources.app
+    existing = [p for p in (root / TEMPLATE_REPO.parts[0], root / spec.repo.parts[0])
+                if p.exists()]
     if existing and not fresh:
         raise UsageError(f"{root} already holds a demo ({existing[0].name}/)",
                          "pass --fresh to start over there, or give another folder")
     for path in existing:
         shutil.rmtree(path)
     tag = f"v{sources.template_version()}"
-    world = World(root=root, template=root / TEMPLATE_REPO, app=root / APP_REPO, tag=tag)
+    world = World(root=root, template=root / TEMPLATE_REPO, app=root / spec.target, tag=tag,
+                  repo=root / spec.repo if spec.code else None,
+                  untouched=[root / spec.repo / folder for folder in spec.untouched])
     publish(sources.template, world.template, f"ModernAppTemplate backend {tag}", tag=tag)
-    publish(sources.fixture, world.app, "Electronics Inventory backend before the migration")
+    publish_app(sources, world, f"{spec.title} before the migration")
     return world
+
+
+def publish_app(sources: Sources, world: World, message: str) -> None:
+    """The app's repository in `world`: the app itself, or the monorepo that holds it."""
+    publish(sources.fixture, world.repo or world.app, message)
+
+
+def tree_digest(folder: Path) -> str:
+    """A digest of every file's path, mode and bytes under `folder`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(oct(path.lstat().st_mode).encode() + b"\0")
+        digest.update(os.readlink(path).encode() if path.is_symlink() else path.read_bytes())
+    return digest.hexdigest()
 
 
 def new_demo_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="migrate-demo-"))
 
 
-def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
+def run(root: Path | None, *, app: str = DEFAULT_APP, python: str | None = None,
+        fresh: bool = False, with_server_checks: bool = False,
         observer: engine.RunObserver | None = None,
         on_phase: Callable[[str, DemoReport], None] | None = None) -> DemoReport:
-    """Lay out the world, show the plan and the dry run, apply and verify."""
-    sources = Sources.bundled()
+    """Lay out the world in `root` (None: a new temporary folder), show the plan and the dry
+    run, apply and verify."""
+    sources = Sources.bundled(app)
+    interpreter = app_python(sources.app, python)
+    root = root if root is not None else new_demo_folder()
     root.mkdir(parents=True, exist_ok=True)
 
     def timed(name: str, work: Callable[[], str]) -> None:
@@ -153,7 +267,8 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
     started = time.monotonic()
     world = lay_out(root.resolve(), sources, fresh=fresh)
     report = DemoReport(world=world)
-    report.phases.append(Phase("lay out the two repositories", time.monotonic() - started,
+    before = {folder: tree_digest(folder) for folder in world.untouched}
+    report.phases.append(Phase("lay out the repositories", time.monotonic() - started,
                                f"template tagged {world.tag}"))
     if on_phase:
         on_phase("lay out", report)
@@ -166,7 +281,7 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
 
     def dry_run() -> str:
         report.dry_run = engine.apply(sources.plan, world.app, dry_run=True, observer=observer,
-                                      python=APP_PYTHON)
+                                      python=interpreter)
         return _changes(report.dry_run.changes)
 
     def apply() -> str:
@@ -174,10 +289,14 @@ def run(root: Path, *, fresh: bool = False, with_server_checks: bool = False,
             c.name for c in engine.load_plan(sources.plan).checks if c.name in SERVER_CHECKS]
         try:
             report.applied = engine.apply(sources.plan, world.app, skip_checks=skip,
-                                          jobs=CHECK_JOBS, observer=observer, python=APP_PYTHON)
+                                          jobs=CHECK_JOBS, observer=observer, python=interpreter)
         except Exception as exc:
             report.applied = getattr(exc, "report", None)
             raise
+        finally:
+            if before:
+                report.untouched_intact = all(
+                    tree_digest(folder) == digest for folder, digest in before.items())
         return _changes(report.applied.changes)
 
     timed("migrate plan", plan)

@@ -468,6 +468,8 @@ def render_demo_phase(out: Output, phase: str, demo: DemoReport) -> None:
         out.line(f"demo folder: {demo.world.root}", style="bold")
         out.line(f"  template: {demo.world.template} (tagged {demo.world.tag})")
         out.line(f"  app:      {demo.world.app}")
+        for folder in demo.world.untouched:
+            out.line(f"  beside:   {folder} (must stay untouched)")
     elif phase == "migrate plan" and demo.plan is not None:
         out.line(f"plan {demo.plan.plan.name}: {len(demo.plan.steps)} steps, "
                  f"{len(demo.plan.checks)} checks (migrate plan {demo.plan.plan.path})")
@@ -486,6 +488,11 @@ def render_demo_phase(out: Output, phase: str, demo: DemoReport) -> None:
 def render_demo_end(out: Output, demo: DemoReport) -> None:
     rows = [[p.name, f"{p.seconds:.1f}s", p.result] for p in demo.phases]
     out.table("Timings", ["phase", "time", "result"], rows)
+    if demo.untouched_intact is not None:
+        names = ", ".join(f"{folder.name}/" for folder in demo.world.untouched)
+        out.line(f"{names} byte for byte as laid out" if demo.untouched_intact
+                 else f"{names} CHANGED by the migration",
+                 style="green" if demo.untouched_intact else "red")
     verdict = "every check passed" if demo.passed else "some checks FAILED"
     out.line(f"{verdict}; the migrated app is in {demo.world.app}",
              style="green" if demo.passed else "red")
@@ -497,6 +504,7 @@ def demo_json(demo: DemoReport) -> dict[str, Any]:
     return {
         "folder": str(demo.world.root), "template": str(demo.world.template),
         "app": str(demo.world.app), "tag": demo.world.tag, "passed": demo.passed,
+        "untouched": {str(folder): demo.untouched_intact for folder in demo.world.untouched},
         "phases": [{"name": p.name, "seconds": round(p.seconds, 3), "result": p.result}
                    for p in demo.phases],
         "plan": plan_json(demo.plan) if demo.plan else None,

@@ -99,7 +99,8 @@ class DeleteStep(StepModel):
             )
         modules = [m for p in present if (m := module_of(p))]
         ctx.progress(f"scanning for references to {len(modules)} module(s)", None, None)
-        scan = find_references(ctx.root, modules, exclude=present)
+        scan = find_references(ctx.root, modules, exclude=present,
+                               python=ctx.environment.python)
         if scan.references or (modules and scan.unparsable):
             raise DeleteRefused(scan.references, scan.unparsable)
         for path in present:

@@ -70,6 +70,14 @@ def parse_diff(text: str, strip: int = 1) -> list[FilePatch]:
     return files
 
 
+def folder_in_repository(root: Path) -> str:
+    """`root`'s path inside its git repository (`backend/`), or "" at the top."""
+    return subprocess.run(
+        ["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True,
+        check=False,
+    ).stdout.strip()
+
+
 @register_step
 class PatchStep(StepModel):
     """Apply the unified diff `file` (plan-relative) to the target."""
@@ -112,18 +120,23 @@ class PatchStep(StepModel):
     def _git_apply(
         self, ctx: StepContext, *extra: str, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        argv = ["git", "apply", f"-p{self.strip}", "--whitespace=nowarn", *extra,
+        # The diff's paths are relative to the target. git apply reads them relative to the
+        # repository's top and silently skips those outside the folder it runs in, so a
+        # target inside a repository (`--target repo/backend`) puts its folder in front.
+        prefix = folder_in_repository(ctx.root)
+        directory = [f"--directory={prefix.rstrip('/')}"] if prefix else []
+        argv = ["git", "apply", f"-p{self.strip}", "--whitespace=nowarn", *directory, *extra,
                 str((ctx.plan_dir / self.file).resolve())]
         return subprocess.run(
             argv, cwd=ctx.root, capture_output=True, text=True, env=env, check=False
         )
 
-    def _hunk_failure(self, files: list[FilePatch], output: str) -> str:
+    def _hunk_failure(self, ctx: StepContext, files: list[FilePatch], output: str) -> str:
         match = _FAILED.search(output)
         if match is None:
             last = output.strip().splitlines()
             return last[-1] if last else "git apply failed"
-        path, line = match.group(1), int(match.group(2))
+        path, line = match.group(1).removeprefix(folder_in_repository(ctx.root)), int(match.group(2))
         for patch in files:
             if patch.path == path:
                 for number, (start, header) in enumerate(patch.hunks, 1):
@@ -139,9 +152,9 @@ class PatchStep(StepModel):
         if check.returncode == 0:
             done = self._git_apply(ctx)
             if done.returncode != 0:
-                raise StepFailed(f"patch {self.file}: {self._hunk_failure(files, done.stderr)}")
+                raise StepFailed(f"patch {self.file}: {self._hunk_failure(ctx, files, done.stderr)}")
             return StepOutcome(summary=f"applied {self.file} to {len(files)} file(s)")
-        failure = self._hunk_failure(files, check.stderr)
+        failure = self._hunk_failure(ctx, files, check.stderr)
         merged = self._three_way(ctx, files)
         if merged is not None:
             raise StepFailed(
@@ -185,7 +198,7 @@ class PatchStep(StepModel):
                 path.write_bytes(content)
         output = result.stderr + result.stdout
         if (conflict := _CONFLICT.search(output)) is not None:
-            return f"conflicts in {conflict.group(1)}"
+            return f"conflicts in {conflict.group(1).removeprefix(folder_in_repository(ctx.root))}"
         if "lacks the necessary blob" in output:
             return "the diff's base blobs are not in this repository"
         lines = [l for l in output.strip().splitlines() if l.startswith("error:")]

@@ -35,9 +35,15 @@ MARKER_NAMES = ("Provide", "Provider")
 
 
 def load(dotted):
-    """The object `pkg.module.Name` (or `pkg.module:Name`) names."""
-    module_name, _, attribute = dotted.replace(":", ".").rpartition(".")
-    return getattr(importlib.import_module(module_name), attribute)
+    """The object `pkg.module.Name` or `pkg.module:Name.attr` names (`:` ends the module)."""
+    if ":" in dotted:
+        module_name, _, path = dotted.partition(":")
+    else:
+        module_name, _, path = dotted.rpartition(".")
+    value = importlib.import_module(module_name)
+    for attribute in path.split("."):
+        value = getattr(value, attribute)
+    return value
 
 
 def short(exc):

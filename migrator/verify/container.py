@@ -53,7 +53,8 @@ class ContainerCheck(CheckModel):
     container_class: str = Field(alias="class")
     """The container class, dotted: `app.container.AppContainer`."""
     settings: str | None = None
-    """A settings class (or factory) called with no arguments; the container gets it."""
+    """A settings class, or a factory (`app.config:Settings.load`: the module, `:`, then
+    the attribute path), called with no arguments; the container gets what it returns."""
     settings_provider: str = "config"
     """The container's provider the settings override."""
     packages: list[str] | None = None
@@ -62,11 +63,22 @@ class ContainerCheck(CheckModel):
     """Variables added to the environment (the settings read them)."""
     timeout: float = Field(default=120, gt=0)
 
-    @field_validator("container_class", "settings")
+    @field_validator("container_class")
     @classmethod
-    def _dotted(cls, value: str | None) -> str | None:
-        if value is not None and (not DOTTED.match(value) or "." not in value):
+    def _dotted(cls, value: str) -> str:
+        if not DOTTED.match(value) or "." not in value:
             raise ValueError(f"{value!r} is not a dotted path like app.container.AppContainer")
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _dotted_or_factory(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        module, colon, attribute = value.partition(":")
+        if not (DOTTED.match(module) and (DOTTED.match(attribute) if colon else "." in module)):
+            raise ValueError(f"{value!r} is not a dotted path like app.config.Settings or a "
+                             "factory like app.config:Settings.load")
         return value
 
     @field_validator("packages")

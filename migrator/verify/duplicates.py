@@ -8,14 +8,22 @@ checker behind `pylint --enable=duplicate-code`), which names files by path. Com
 docstrings, imports and signatures are ignored, as pylint does by default. Only
 similarities with one side in each folder are reported; duplication inside one folder is
 not this check's business.
+
+pylint is the migrator's own dependency and runs in its interpreter, whose `ast` must
+parse the files (finding signatures needs a parse). When a file uses syntax only a newer
+Python knows (PEP 695 generics in an app on 3.13, the migrator on 3.11), the same pylint
+(pure Python) runs in the app's interpreter instead, found on `PYTHONPATH`.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -79,9 +87,9 @@ class DuplicatesCheck(CheckModel):
     """pylint's min-similarity-lines (its default, 4): it reports blocks longer than this."""
     timeout: float = Field(default=300, gt=0)
 
-    def argv(self, files: list[str]) -> list[str]:
+    def argv(self, files: list[str], python: str = sys.executable) -> list[str]:
         return [
-            sys.executable, "-m", "pylint.checkers.symilar", f"--duplicates={self.min_lines}",
+            python, "-m", "pylint.checkers.symilar", f"--duplicates={self.min_lines}",
             "--ignore-comments", "--ignore-docstrings", "--ignore-imports", "--ignore-signatures",
             *files,
         ]
@@ -105,8 +113,9 @@ class DuplicatesCheck(CheckModel):
             return CheckResult(
                 self.name, False, time.monotonic() - started, f"no Python files under {empty}/"
             )
-        argv = self.argv(files)
-        done = run_command(argv, ctx.root, timeout=self.timeout)
+        python, env = _interpreter_for(ctx, files)
+        argv = self.argv(files, python)
+        done = run_command(argv, ctx.root, env, timeout=self.timeout)
         if done.returncode != 0:
             why = "timed out" if done.timed_out else f"exited {done.returncode}"
             return CheckResult(
@@ -129,3 +138,24 @@ class DuplicatesCheck(CheckModel):
             f"{self.left}/ and {len(right)} in {self.right}/"
         )
         return CheckResult(self.name, not across, time.monotonic() - started, summary, evidence, [argv])
+
+
+def _interpreter_for(ctx: CheckContext, files: list[str]) -> tuple[str, dict[str, str]]:
+    """The migrator's interpreter; the app's (with the migrator's pylint on `PYTHONPATH`)
+    when a file does not parse with the migrator's Python but may with the app's."""
+    app_python = ctx.environment.python
+    if Path(app_python).resolve() == Path(sys.executable).resolve():
+        return sys.executable, {}
+    for path in files:
+        try:
+            ast.parse((ctx.root / path).read_bytes(), filename=path)
+        except SyntaxError:
+            return app_python, {"PYTHONPATH": _pylint_site()}
+    return sys.executable, {}
+
+
+def _pylint_site() -> str:
+    """The folder holding the migrator's pylint (and astroid, beside it)."""
+    spec = importlib.util.find_spec("pylint")
+    assert spec is not None and spec.origin is not None, "pylint is a dependency of the migrator"
+    return str(Path(spec.origin).resolve().parent.parent)

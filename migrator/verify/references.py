@@ -15,12 +15,18 @@ and line:
 Prose is not a reference: docstrings, bare string statements and strings that only mention
 the module among other words (`"set app.container = container"`) are listed as ignored, so
 a user sees what was not counted.
+
+The scan parses with the migrator's Python; files that use syntax only a newer Python
+knows (an app on 3.13, the migrator on 3.11) are scanned by the app's interpreter with the
+same scanner (`_reference_scan`, run as a script).
 """
 
 from __future__ import annotations
 
-import ast
+import json
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -31,15 +37,13 @@ from pydantic import field_validator
 
 from migrator.codemods.base import module_name_for
 from migrator.codemods.runner import list_python_files
+from migrator.verify._reference_scan import MARKER, scan_source
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import register_check
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-_DOTTED_VALUE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?")
-"""A whole string value that can name a module: `a.b.c` or `a.b:attr`."""
-_DOTTED_LEAD = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[.:]")
-"""The literal start of an f-string that continues a dotted name: `a.b.` in `f"a.b.{x}"`."""
-_SHOWN = 80
+SCANNER = Path(__file__).with_name("_reference_scan.py")
+"""The scanner as a script, for the app's interpreter."""
 
 
 @dataclass(frozen=True)
@@ -71,128 +75,9 @@ class ReferenceScan:
     files_scanned: int = 0
 
 
-def names_module(dotted: str, module: str) -> bool:
-    """True when `dotted` is `module` or something inside it, on whole segments."""
-    return dotted == module or dotted.startswith(module + ".")
-
-
 def _package_of(path: str) -> str:
     file = module_name_for(path)
     return file.module if file.is_package else file.module.rpartition(".")[0]
-
-
-class _FileScanner(ast.NodeVisitor):
-    def __init__(self, path: str, modules: list[str], tree: ast.AST) -> None:
-        self.path = path
-        self.modules = modules
-        self.package = _package_of(path)
-        self.bound: dict[str, str] = {}
-        """local name -> module it was bound to by an import statement (anywhere in the file)."""
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self.bound[alias.asname] = alias.name
-                    else:
-                        self.bound[alias.name.partition(".")[0]] = alias.name.partition(".")[0]
-            elif isinstance(node, ast.ImportFrom):
-                base = self.from_base(node)
-                for alias in node.names:
-                    if alias.name != "*":
-                        full = f"{base}.{alias.name}" if base else alias.name
-                        self.bound[alias.asname or alias.name] = full
-        self.found: list[Reference] = []
-        self.ignored: list[Reference] = []
-        self.docstrings = {
-            id(node.body[0].value) for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.body and isinstance(node.body[0], ast.Expr)
-        }
-        self.patterns = [
-            (m, re.compile(r"(?<![\w.])" + re.escape(m) + r"(?!\w)")) for m in modules
-        ]
-
-    def report(self, node: ast.AST, how: str, text: str, dotted: str | None = None) -> bool:
-        """Record a reference when `dotted` (default: `text` up to a `:`) names a module."""
-        name = dotted if dotted is not None else text.partition(":")[0]
-        for module in self.modules:
-            if names_module(name, module):
-                self.found.append(Reference(self.path, node.lineno, how, text, module))  # type: ignore[attr-defined]
-                return True
-        return False
-
-    def from_base(self, node: ast.ImportFrom) -> str:
-        """The absolute module a from-import reads from (relative ones resolved)."""
-        base = node.module or ""
-        if node.level:
-            parts = self.package.split(".") if self.package else []
-            anchor = ".".join(parts[: max(len(parts) - (node.level - 1), 0)])
-            base = ".".join(p for p in (anchor, base) if p)
-        return base
-
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self.report(node, "import", alias.name)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        base = self.from_base(node)
-        if self.report(node, "import", base):
-            return
-        for alias in node.names:
-            full = f"{base}.{alias.name}" if base else alias.name
-            if alias.name != "*" and self.report(node, "import", full):
-                return
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        parts: list[str] = []
-        current: ast.expr = node
-        while isinstance(current, ast.Attribute):
-            parts.append(current.attr)
-            current = current.value
-        if isinstance(current, ast.Name) and current.id in self.bound:
-            dotted = ".".join([self.bound[current.id], *reversed(parts)])
-            if self.report(node, "attribute", dotted):
-                return
-        self.generic_visit(node)
-
-    def visit_Expr(self, node: ast.Expr) -> None:
-        """A string standing as a statement is a docstring or prose, never a value."""
-        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            how = "docstring" if id(node.value) in self.docstrings else "prose"
-            self.mentions(node.value, node.value.value, how)
-            return
-        self.generic_visit(node)
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str):
-            value = node.value
-            if _DOTTED_VALUE.fullmatch(value) and self.report(node, "string", value):
-                return
-            self.mentions(node, value, "prose")
-
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        parts = [str(p.value) if isinstance(p, ast.Constant) else "{...}" for p in node.values]
-        text = "".join(parts)
-        first = node.values[0] if node.values else None
-        literal = str(first.value) if isinstance(first, ast.Constant) else ""
-        if len(node.values) == 1 and _DOTTED_VALUE.fullmatch(literal):
-            counted = self.report(node, "string", literal)
-        else:
-            lead = _DOTTED_LEAD.fullmatch(literal) if len(node.values) > 1 else None
-            counted = lead is not None and self.report(node, "string", text, lead.group(1))
-        if not counted:
-            self.mentions(node, text, "prose")
-        for value in node.values:  # attribute chains inside the placeholders still count
-            if isinstance(value, ast.FormattedValue):
-                self.visit(value)
-
-    def mentions(self, node: ast.expr, text: str, how: str) -> None:
-        """Record prose that mentions a module (ignored, but listed)."""
-        for module, pattern in self.patterns:
-            if pattern.search(text):
-                shown = text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
-                self.ignored.append(Reference(self.path, node.lineno, how, shown, module))
-                return
 
 
 def _inside_any(path: str, excluded: Collection[str]) -> bool:
@@ -200,11 +85,14 @@ def _inside_any(path: str, excluded: Collection[str]) -> bool:
 
 
 def find_references(
-    root: Path, modules: Iterable[str], *, exclude: Collection[str] = ()
+    root: Path, modules: Iterable[str], *, exclude: Collection[str] = (),
+    python: str | None = None,
 ) -> ReferenceScan:
     """Every import, attribute chain or string under `root` that names one of `modules`.
 
     `exclude` lists target-relative files or folders not to scan (what a delete removes).
+    `python` is the app's interpreter: files the migrator's Python cannot parse (syntax
+    of a newer Python) are scanned there; without it they are listed as unparsable.
     """
     wanted = sorted(set(modules))
     scan = ReferenceScan()
@@ -212,6 +100,7 @@ def find_references(
         return scan
     # a reference spells the module's last segment somewhere in the file's text
     needles = {m.rpartition(".")[2] for m in wanted}
+    newer_syntax: list[tuple[str, str]] = []
     for path in list_python_files(root):
         if _inside_any(path, exclude):
             continue
@@ -220,17 +109,42 @@ def find_references(
         if not any(n.encode() in source for n in needles):
             continue
         try:
-            tree = ast.parse(source, filename=path)
+            found, ignored = scan_source(path, _package_of(path), source, wanted)
         except SyntaxError as exc:
-            scan.unparsable.append(f"{path}:{exc.lineno or 1}: {exc.msg}")
+            if python is None or Path(python).resolve() == Path(sys.executable).resolve():
+                scan.unparsable.append(f"{path}:{exc.lineno or 1}: {exc.msg}")
+            else:
+                newer_syntax.append((path, f"{exc.lineno or 1}: {exc.msg}"))
             continue
-        scanner = _FileScanner(path, wanted, tree)
-        scanner.visit(tree)
-        scan.references.extend(scanner.found)
-        scan.ignored.extend(scanner.ignored)
+        scan.references.extend(Reference(*m) for m in found)
+        scan.ignored.extend(Reference(*m) for m in ignored)
+    if newer_syntax and python is not None:
+        _scan_in_app_interpreter(root, wanted, [p for p, _ in newer_syntax], python, scan)
     scan.references.sort(key=lambda r: (r.path, r.line))
     scan.ignored.sort(key=lambda r: (r.path, r.line))
     return scan
+
+
+def _scan_in_app_interpreter(root: Path, modules: list[str], paths: list[str], python: str,
+                             scan: ReferenceScan) -> None:
+    """Scan `paths` with `python` (its `ast`), adding what it finds to `scan`."""
+    request = {"modules": modules,
+               "files": [[p, _package_of(p), str(root / p)] for p in paths]}
+    try:
+        done = subprocess.run([python, str(SCANNER)], input=json.dumps(request), cwd=root,
+                              capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        scan.unparsable += [f"{p}:1: cannot scan with {python}: {exc}" for p in paths]
+        return
+    lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
+    if done.returncode != 0 or not lines:
+        why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        scan.unparsable += [f"{p}:1: cannot scan with {python}: {why}" for p in paths]
+        return
+    result = json.loads(lines[-1].removeprefix(MARKER))
+    scan.references.extend(Reference(*m) for m in result["found"])
+    scan.ignored.extend(Reference(*m) for m in result["ignored"])
+    scan.unparsable.extend(result["unparsable"])
 
 
 @register_check
@@ -256,7 +170,7 @@ class ReferencesCheck(CheckModel):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        scan = find_references(ctx.root, self.modules)
+        scan = find_references(ctx.root, self.modules, python=ctx.environment.python)
         problems = [str(r) for r in scan.references] + [
             f"{u} (cannot be checked)" for u in scan.unparsable
         ]

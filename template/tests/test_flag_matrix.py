@@ -273,6 +273,8 @@ APP_SHAPES = Path(__file__).with_name("app_shapes")
 SPLIT_SETTINGS_ANSWERS = {
     "container_module": "app.services.container",
     "migration_tests_database": "postgresql",
+    # Both real apps target 3.13; common/ stays 3.11-compatible and lint-clean there too.
+    "python_version": "3.13",
 }
 
 

@@ -16,7 +16,6 @@ a new version. Verification runs where it is the point (1, 4); elsewhere verify=
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -26,21 +25,27 @@ from pathlib import Path
 
 import pytest
 import yaml
-from treehash import differences, fingerprint
+from e2e_helpers import (
+    DryRunThenApply,
+    add_user_files,
+    apply_with_a_failing_test,
+    assert_dry_run_equals_the_real_run,
+    assert_every_check_passed,
+    assert_rollback_restores_the_tree,
+    assert_second_apply_is_refused,
+    dry_run_then_apply,
+    git,
+    release_v0_2_0,
+    run_cli,
+    venv_env,
+)
+from treehash import fingerprint
 
-from migrator import demo, engine, workspace
-from migrator.errors import AlreadyApplied, MigratorError, UsageError, VerificationFailed
+from migrator import demo, engine
+from migrator.errors import MigratorError, UsageError
 
 pytestmark = pytest.mark.slow
 
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "E2E Test", "GIT_AUTHOR_EMAIL": "e2e@example.invalid",
-    "GIT_COMMITTER_NAME": "E2E Test", "GIT_COMMITTER_EMAIL": "e2e@example.invalid",
-}
-VENV_BIN = Path(sys.executable).parent
-"""The venv running these tests: its python has the app's dependencies and copier."""
-
-TOOL_CACHES = ("__pycache__/", ".mypy_cache/", ".ruff_cache/", ".pytest_cache/")
 REPLACED_FILES = [  # the seed's eight replaced modules (all exist in the fixture)
     "app/services/s3_service.py",
     "app/services/connection_manager.py",
@@ -51,61 +56,6 @@ REPLACED_FILES = [  # the seed's eight replaced modules (all exist in the fixtur
     "app/utils/flask_error_handlers.py",
     "app/utils/shutdown_coordinator.py",
 ]
-UNTRACKED_NOTE = "notes.txt"
-IGNORED_ENV = ".env"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_IDENTITY},
-                          check=True, capture_output=True, text=True).stdout
-
-
-def venv_env() -> dict[str, str]:
-    """This environment with the venv's bin first on PATH and no COPIER override."""
-    env = {k: v for k, v in os.environ.items() if k != "COPIER"}
-    env.update(GIT_IDENTITY)
-    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
-    return env
-
-
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The real `migrate` command (`python -m migrator`) as a process."""
-    return subprocess.run([sys.executable, "-m", "migrator", *map(str, args)], cwd=cwd,
-                          env=venv_env(), capture_output=True, text=True, timeout=300,
-                          check=False)
-
-
-def add_user_files(app: Path) -> None:
-    """An untracked and an ignored file the user has in the tree before migrating."""
-    (app / UNTRACKED_NOTE).write_text("call the supplier about the 0402 resistors\n")
-    # Only a comment: the app's Settings reads .env, and this must not change any check.
-    (app / IGNORED_ENV).write_text("# local overrides, never committed\n")
-    assert git(app, "status", "--porcelain", "--ignored", "--", UNTRACKED_NOTE,
-               IGNORED_ENV).splitlines() == [f"?? {UNTRACKED_NOTE}", f"!! {IGNORED_ENV}"]
-
-
-def assert_same_tree(before: dict[str, str], after: dict[str, str], what: str) -> None:
-    """Byte for byte. User files are compared first so their difference is reported first;
-    then whatever is left (tool caches the run created) must be equal too."""
-    diff = differences(before, after)
-    other = [d for d in diff if not any(c in d for c in TOOL_CACHES)]
-    assert not other, f"{what}: {len(other)} difference(s):\n" + "\n".join(other[:40])
-    caches = sorted({d.split(":", 1)[0].split("/", 1)[0] for d in diff})
-    assert not diff, (
-        f"{what}: only tool caches differ, but they did not exist before the run and are "
-        f"still there: {caches} ({len(diff)} files, e.g. {diff[0]})")
-
-
-def patch_paths(patch: str) -> set[str]:
-    return set(re.findall(r"^diff --git a/(\S+) b/", patch, flags=re.MULTILINE))
-
-
-def describe_failures(verification: engine.VerifyReport) -> str:
-    lines = []
-    for result in verification.failed:
-        lines.append(f"- {result.name}: {result.summary}")
-        lines += [f"    {line}" for line in result.evidence[-15:]]
-    return "\n".join(lines)
 
 
 # -- 1 and 2: the full apply, then `migrate rollback` -------------------------------------
@@ -136,161 +86,45 @@ def full_apply(world: demo.World, sources: demo.Sources) -> FullApply:
 
 def test_apply_passes_every_check_postgres_included(full_apply: FullApply,
                                                     sources: demo.Sources) -> None:
-    report = full_apply.report
-    verification = report.verification if report else None
-    assert verification is not None, f"the apply stopped before verification: {full_apply.error}"
-    planned = [check.name for check in engine.load_plan(sources.plan).checks]
-    assert "postgres" in planned
-    assert [r.name for r in verification.results] == planned, "not every check ran"
-    assert verification.passed, (
-        f"{len(verification.failed)} of {len(planned)} checks failed:\n"
-        + describe_failures(verification))
-    assert full_apply.error is None, f"the checks passed but the apply failed: {full_apply.error}"
-    assert report is not None and not report.rolled_back
-    assert set(REPLACED_FILES) <= set(report.changes.deleted)
+    assert_every_check_passed(full_apply.report, full_apply.error, sources.plan, REPLACED_FILES)
 
 
 def test_rollback_restores_the_tree_byte_for_byte(full_apply: FullApply) -> None:
-    app = full_apply.app
     assert full_apply.report is not None and full_apply.report.changes, \
         f"nothing was applied to roll back: {full_apply.error}"
-    assert (app / "common").is_dir() and not (app / REPLACED_FILES[0]).exists()
-
-    rolled = run_cli("rollback", "--target", app, "--yes")
-
-    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
-    assert (app / UNTRACKED_NOTE).read_text().startswith("call the supplier")
-    assert (app / IGNORED_ENV).read_text() == "# local overrides, never committed\n"
-    assert not (app / "common").exists()
-    assert_same_tree(full_apply.before, fingerprint(app), "after `migrate rollback`")
+    assert_rollback_restores_the_tree(full_apply.app, full_apply.before, REPLACED_FILES)
 
 
 # -- 3 and 6: dry run vs real run, then the second apply ----------------------------------
-@dataclass
-class QuickApply:
-    app: Path
-    before: dict[str, str]
-    after_dry_run: dict[str, str]
-    dry_run: engine.ApplyReport
-    real: engine.ApplyReport
-    real_diff: tuple[workspace.Changes, str]
-    """The applied tree against the checkpoint, by the workspace's own diff helper."""
-
-
 @pytest.fixture(scope="module")
-def quick_apply(fresh_app: Callable[[str], Path], sources: demo.Sources) -> QuickApply:
-    app = fresh_app("DryRunThenApply")
-    before = fingerprint(app)
-    dry_run = engine.apply(sources.plan, app, dry_run=True, python=demo.APP_PYTHON)
-    after_dry_run = fingerprint(app)
-    real = engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
-    repo = workspace.Repo.open(app)
-    checkpoint = repo.ref(workspace.CHECKPOINT_REF)
-    assert checkpoint is not None, "the real apply left no checkpoint"
-    changes, patch, _ = workspace.attempt_changes(repo, checkpoint)
-    return QuickApply(app, before, after_dry_run, dry_run, real, (changes, patch))
+def quick_apply(fresh_app: Callable[[str], Path], sources: demo.Sources) -> DryRunThenApply:
+    return dry_run_then_apply(sources.plan, fresh_app("DryRunThenApply"), demo.APP_PYTHON)
 
 
-def test_dry_run_diff_equals_the_real_diff_and_touches_nothing(quick_apply: QuickApply) -> None:
-    assert_same_tree(quick_apply.before, quick_apply.after_dry_run, "after the dry run")
-
-    dry, real = quick_apply.dry_run, quick_apply.real
-    real_changes, real_patch = quick_apply.real_diff
-    assert set(REPLACED_FILES) <= set(dry.changes.deleted)
-    assert "common/core/settings.py" in dry.changes.created
-    assert dry.changes == real_changes, (
-        "the dry run and the real run change different files:\n"
-        f"only in the dry run: {sorted(patch_paths(dry.patch) - patch_paths(real_patch))}\n"
-        f"only in the real run: {sorted(patch_paths(real_patch) - patch_paths(dry.patch))}")
-    assert real.patch == real_patch  # the report of the run states what the tree holds
-    if dry.patch != real_patch:
-        differing = sorted(
-            path for path in patch_paths(real_patch)
-            if _file_diff(dry.patch, path) != _file_diff(real_patch, path))
-        pytest.fail(f"the dry-run patch differs from the real one in {differing}")
+def test_dry_run_diff_equals_the_real_diff_and_touches_nothing(
+        quick_apply: DryRunThenApply) -> None:
+    assert_dry_run_equals_the_real_run(quick_apply, REPLACED_FILES, {"common/core/settings.py"})
 
 
-def _file_diff(patch: str, path: str) -> str:
-    start = patch.find(f"diff --git a/{path} b/{path}\n")
-    end = patch.find("\ndiff --git ", start + 1)
-    return patch[start:end if end != -1 else None]
-
-
-def test_second_apply_is_refused_and_changes_nothing(quick_apply: QuickApply,
+def test_second_apply_is_refused_and_changes_nothing(quick_apply: DryRunThenApply,
                                                      sources: demo.Sources) -> None:
-    app = quick_apply.app
     assert quick_apply.real.changes, "the first apply changed nothing"
-    before = fingerprint(app)
-
-    with pytest.raises(AlreadyApplied) as refused:
-        engine.apply(sources.plan, app, verify=False, python=demo.APP_PYTHON)
-    assert refused.value.exit_code == 3
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (API)")
-
-    second = run_cli("apply", sources.plan, "--target", app, "--no-verify", "--python",
-                     demo.APP_PYTHON)
-    assert second.returncode == 3, second.stdout + second.stderr
-    assert "already applied" in second.stderr
-    assert_same_tree(before, fingerprint(app), "after the refused second apply (CLI)")
+    assert_second_apply_is_refused(sources.plan, quick_apply.app, demo.APP_PYTHON)
 
 
 # -- 4: a deliberately failing app test ---------------------------------------------------
 def test_failing_app_test_exits_1_rolls_back_and_keeps_the_patch(
         fresh_app: Callable[[str], Path], sources: demo.Sources) -> None:
-    app = fresh_app("FailingTest")
-    failing = app / "tests" / "test_deliberately_failing.py"
-    failing.write_text("def test_deliberately_failing() -> None:\n    assert False\n")
-    git(app, "add", "-A")
-    git(app, "commit", "-q", "-m", "A deliberately failing test")
-    add_user_files(app)
-    before = fingerprint(app)
-    plan = engine.load_plan(sources.plan)
-    others = [check.name for check in plan.checks if check.name != "all tests pass"]
+    patch, touched = apply_with_a_failing_test(sources.plan, fresh_app("FailingTest"),
+                                               demo.APP_PYTHON)
 
-    with pytest.raises(VerificationFailed) as failed:
-        engine.apply(sources.plan, app, skip_checks=others, allow_dirty=True,
-                     python=demo.APP_PYTHON)
-
-    assert failed.value.exit_code == 1
-    report: engine.ApplyReport = failed.value.report  # type: ignore[attr-defined]
-    assert report.verification is not None
-    assert [r.name for r in report.verification.failed] == ["all tests pass"]
-    assert "test_deliberately_failing" in "\n".join(report.verification.failed[0].evidence)
-    assert report.rolled_back
-    assert_same_tree(before, fingerprint(app), "after the automatic rollback")
-
-    patch_file = report.attempt_patch
-    assert patch_file is not None and patch_file.is_file(), "no attempt patch was kept"
-    patch = patch_file.read_text()
-    touched = patch_paths(patch)
     assert set(REPLACED_FILES) <= touched
     assert {"common/core/settings.py", "app/services/cas_service.py",
             ".copier-answers.yml", "app/config.py"} <= touched
     assert "class Settings(CommonSettings)" in patch
-    assert "tests/test_deliberately_failing.py" not in touched
-    # The kept patch is the whole attempt: it applies cleanly to the rolled-back tree.
-    check = subprocess.run(["git", "apply", "--check", "--binary", str(patch_file)], cwd=app,
-                           capture_output=True, text=True, check=False)
-    assert check.returncode == 0, check.stderr
 
 
 # -- 5: a new template release through scripts/copier-update.sh ---------------------------
-def release_v0_2_0(template: Path) -> None:
-    """A common/ module edited, a new one added, and an app-owned starting file edited."""
-    rendered = template / "template"
-    settings = rendered / "common" / "core" / "settings.py.jinja"
-    settings.write_text(settings.read_text()
-                        + '\n\nTEMPLATE_RELEASE_NOTE = "CommonSettings as of v0.2.0"\n')
-    (rendered / "common" / "core" / "version.py").write_text(
-        '"""The template release this common/ comes from."""\n\nTEMPLATE_VERSION = "0.2.0"\n')
-    starter = rendered / "app" / "config.py.jinja"
-    starter.write_text(starter.read_text() + "\n    TEMPLATE_STARTER_FIELD: int = 1\n")
-    (template / "VERSION").write_text("0.2.0\n")
-    git(template, "add", "-A")
-    git(template, "commit", "-q", "-m", "ModernAppTemplate backend v0.2.0")
-    git(template, "tag", "-a", "v0.2.0", "-m", "template v0.2.0")
-
-
 def test_new_template_release_reaches_the_migrated_app(
         tmp_path: Path, sources: demo.Sources) -> None:
     own = demo.lay_out(tmp_path, sources, fresh=False)  # this test changes its template

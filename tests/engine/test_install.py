@@ -25,6 +25,12 @@ def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "template", source / "template", ignore=caches)
     shutil.copytree(ROOT / "fixtures" / "electronics-inventory",
                     source / "fixtures" / "electronics-inventory", ignore=caches)
+    iot = source / "fixtures" / "iot-support"
+    shutil.copytree(ROOT / "fixtures" / "iot-support", iot,
+                    ignore=shutil.ignore_patterns("__pycache__", ".*_cache", "*.db", ".venv"))
+    # A checkout's IoT app has its virtual environment inside (make venv-iot): not shipped.
+    (iot / "backend" / ".venv" / "bin").mkdir(parents=True)
+    (iot / "backend" / ".venv" / "bin" / "python").write_text("#!/bin/sh\n")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     new_python = env_dir / "bin" / "python"
@@ -52,6 +58,14 @@ def test_pip_install_gives_a_working_migrate(tmp_path: Path) -> None:
         [str(new_python), "-c", probe],
         cwd=tmp_path, check=True, capture_output=True, text=True, env=clean).stdout.split()
     assert bundled == ["0.1.0", "True", "True", "True"]
+    probe_iot = ("from migrator.demo import Sources; s = Sources.bundled('iot-support'); "
+                 "print((s.app_code / 'run.py').is_file(), (s.fixture / 'frontend').is_dir(), "
+                 "s.plan.is_file(), (s.plan.parent / 'iot-support' / 'app_init.py').is_file(), "
+                 "(s.app_code / '.env.example').is_file(), (s.app_code / '.venv').exists())")
+    bundled_iot = subprocess.run(
+        [str(new_python), "-c", probe_iot],
+        cwd=tmp_path, check=True, capture_output=True, text=True, env=clean).stdout.split()
+    assert bundled_iot == ["True", "True", "True", "True", "True", "False"]
     app = make_app(tmp_path / "app")
     (tmp_path / "plans" / "files").mkdir(parents=True)
     (tmp_path / "plans" / "files" / "a.py").write_text("A = 1\n")

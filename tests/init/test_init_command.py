@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def test_the_plan_loads_validates_and_runs_with_plan_target(mini_template: Path,
     assert f"wrote {output}" in stdout and "questions" in stdout
     plan = load_plan(output)
     jsonschema.validate(yaml.safe_load(output.read_text()), plan_json_schema())
-    report = engine.plan_report(output, app)
+    # The draft's command steps run in the app's environment: here, this test's interpreter.
+    report = engine.plan_report(output, app, python=sys.executable)
     assert [s.title() for s in plan.steps][:2] == ["Apply the template", "Point imports at the template's modules"]
     assert report is not None
     # read, never written: the app (its .git too) and the template

@@ -16,9 +16,10 @@ def target(tmp_path, make_repo):
 
 
 def ship_diff(git, tmp_path, target, edit):
-    """Make a git diff of `edit` applied to the committed tree, then undo the edit."""
+    """Make a git diff of `edit` applied to the committed tree, then undo the edit (paths
+    relative to `target`, a folder inside its repository or the repository itself)."""
     edit(target)
-    diff = git(target, "diff")
+    diff = git(target, "diff", "--relative")
     git(target, "checkout", "--", ".")
     plan = tmp_path / "plan" / "files"
     plan.mkdir(parents=True, exist_ok=True)
@@ -93,6 +94,44 @@ def test_a_hunk_that_does_not_apply_fails_naming_file_and_hunk(tmp_path, target,
     assert "\n" not in message
     assert path.read_bytes() == before  # no conflict markers left behind
     assert git(target, "status", "--porcelain") == ""
+
+
+@pytest.fixture
+def monorepo(tmp_path, make_repo):
+    """The app in backend/ of its repository, a frontend beside it."""
+    return make_repo(tmp_path / "repo", {"backend/app/config.py": CONFIG,
+                                         "frontend/app/config.py": CONFIG})
+
+
+def test_a_target_inside_a_repository_takes_the_diff_relative_to_it(
+        tmp_path, monorepo, make_ctx, git):
+    """The diff names app/config.py; git alone would skip it (outside backend/ from the top)."""
+    plan_dir = ship_diff(git, tmp_path, monorepo / "backend", change_line_10)
+    assert "a/app/config.py" in (plan_dir / "files/hand.diff").read_text()
+
+    outcome = PatchStep.model_validate({"file": "files/hand.diff"}).apply(
+        make_ctx(monorepo / "backend", plan_dir=plan_dir))
+
+    assert outcome.summary == "applied files/hand.diff to 1 file(s)"
+    assert "line 10 edited by hand\n" in (monorepo / "backend/app/config.py").read_text()
+    assert (monorepo / "frontend/app/config.py").read_text() == CONFIG
+
+
+def test_a_target_inside_a_repository_names_its_own_paths_when_a_hunk_fails(
+        tmp_path, monorepo, make_ctx, git):
+    backend = monorepo / "backend"
+    plan_dir = ship_diff(git, tmp_path, backend, change_line_10)
+    path = backend / "app/config.py"
+    path.write_text(path.read_text().replace("line 10\n", "line 10 rewritten differently\n"))
+    git(monorepo, "commit", "-qam", "conflicting change")
+
+    with pytest.raises(StepFailed) as failed:
+        PatchStep.model_validate({"file": "files/hand.diff"}).apply(
+            make_ctx(backend, plan_dir=plan_dir))
+
+    assert str(failed.value).startswith(
+        "patch files/hand.diff: hunk #1 (@@ -7,7 +7,7 @@) of app/config.py does not apply; "
+        "3-way merge failed: conflicts in app/config.py")
 
 
 def test_a_diff_without_the_blobs_fails_clearly(tmp_path, target, make_ctx):

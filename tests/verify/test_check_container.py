@@ -81,6 +81,17 @@ import os
 class Settings:
     def __init__(self):
         self.gateway = os.environ["GATEWAY_URL"]
+
+
+class SplitSettings:
+    """A model built by a factory from an environment class, as the IoT app's."""
+
+    def __init__(self, gateway):
+        self.gateway = gateway
+
+    @classmethod
+    def load(cls):
+        return cls(os.environ["GATEWAY_URL"])
 '''
 
 
@@ -184,8 +195,19 @@ def test_packages_limit_where_markers_are_looked_for(tmp_path, ctx):
                for line in result.evidence)
 
 
+def test_settings_may_come_from_a_factory(tmp_path, ctx):
+    root = app(tmp_path, CORRECT)
+    factory = check(settings="app.settings:SplitSettings.load", env={"GATEWAY_URL": "x"})
+    assert factory.run(ctx(root)).passed
+    not_callable_without_arguments = check(settings="app.settings.SplitSettings").run(ctx(root))
+    assert not not_callable_without_arguments.passed
+    assert "TypeError" in not_callable_without_arguments.summary
+
+
 @pytest.mark.parametrize("values", [{"class": "AppContainer"}, {"class": "app.x-y.C"},
-                                    {"packages": ["app/api"]}])
+                                    {"packages": ["app/api"]}, {"settings": "Settings"},
+                                    {"settings": "app.settings:"},
+                                    {"settings": "app.settings:Split:load"}])
 def test_bad_settings_are_plan_errors(values):
     with pytest.raises(ValueError, match="is not a dotted"):
         check(**values)

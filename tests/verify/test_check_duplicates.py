@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+import pytest
+
+from migrator.environment import AppEnvironment
+from migrator.verify.base import CheckContext
 from migrator.verify.duplicates import DuplicatesCheck, parse_symilar
 
 BLOCK = '''
@@ -35,6 +40,32 @@ def test_a_block_copied_from_app_to_common_fails(tmp_path, make_repo, ctx):
     assert result.evidence[0].startswith("6 lines: app/services/s3.py:4-9 == common/storage/s3.py:5-10")
     assert " == common/storage/s3.py:" in result.evidence[0]
     assert result.commands[0][:3] == [sys.executable, "-m", "pylint.checkers.symilar"]
+
+
+PYTHON_313 = Path.home() / ".pyenv/versions/3.13.0/bin/python3.13"
+GENERIC = "\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"
+"""PEP 695: syntax the migrator's 3.11 cannot parse."""
+
+
+@pytest.mark.skipif(not PYTHON_313.is_file(), reason="pyenv's Python 3.13.0 is missing")
+def test_an_app_on_a_newer_python_is_compared_in_its_interpreter(tmp_path, make_repo):
+    root = make_repo(tmp_path / "t", {
+        "app/services/s3.py": "import os\n" + BLOCK + GENERIC,
+        "common/storage/s3.py": '"""Storage."""\n\n' + BLOCK,
+    })
+    on_313 = CheckContext(root=root, plan_dir=root,
+                          environment=AppEnvironment.of_interpreter(PYTHON_313, "test"))
+    result = check().run(on_313)
+    assert result.summary == "1 duplicated block(s) between app/ and common/"
+    assert result.commands[0][0] == str(PYTHON_313)
+
+
+def test_without_a_newer_interpreter_such_files_fail_clearly(tmp_path, make_repo, ctx):
+    root = make_repo(tmp_path / "t", {"app/x.py": GENERIC, "common/y.py": BLOCK})
+    result = check().run(ctx(root))
+    assert not result.passed
+    assert result.summary == "pylint's duplicate-code finder exited 1"
+    assert any("SyntaxError" in line for line in result.evidence)
 
 
 def test_duplication_inside_one_folder_is_not_reported(tmp_path, make_repo, ctx):

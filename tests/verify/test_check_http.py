@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from migrator.verify.base import CheckContext
 from migrator.verify.http import HttpCheck, json_contains
 
 SERVER = r'''
@@ -133,6 +134,97 @@ def test_a_port_already_taken_is_a_clear_failure(app, ctx):
     assert not result.passed
     assert result.summary == f"port {port} on 127.0.0.1 is already in use"
     assert not (app / "child.pid").exists()  # the app was never started
+
+
+HELPER = r'''
+import os, secrets, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+if os.environ.get("HELPER_FAILS"):
+    print("helper: no key material", flush=True)
+    sys.exit(3)
+open("helper.pid", "w").write(str(os.getpid()))
+secret = secrets.token_hex(8)
+with open(sys.argv[1], "w") as header:
+    header.write(f"Bearer {secret}\n")
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = (secret if self.path == "/secret" else "ready").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+HTTPServer(("127.0.0.1", int(os.environ["HELPER_PORT"])), Handler).serve_forever()
+'''
+
+GUARDED_APP = r'''
+import os, urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+secret = urllib.request.urlopen(os.environ["HELPER_URL"] + "/secret").read().decode()
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        allowed = self.path == "/ready" or self.headers.get("Authorization") == f"Bearer {secret}"
+        self.send_response(200 if allowed else 401)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+HTTPServer((os.environ["HOST"], int(os.environ["APP_PORT"])), Handler).serve_forever()
+'''
+
+
+@pytest.fixture
+def guarded_app(tmp_path):
+    (tmp_path / "helper.py").write_text(HELPER)
+    (tmp_path / "server.py").write_text(GUARDED_APP)
+    return tmp_path
+
+
+def helper_check(**values):
+    helper = {"name": "token issuer", "start": ["python", "helper.py", "{scratch}/token.header"],
+              "port_env": "HELPER_PORT", "url_env": "HELPER_URL", "ready_path": "/ready",
+              "startup_timeout": 10}
+    return check(ready_path="/ready", services=[helper], **values)
+
+
+def test_a_service_runs_while_the_app_is_probed_and_hands_it_its_url(
+        guarded_app, tmp_path_factory, assert_dead):
+    scratch = tmp_path_factory.mktemp("scratch")
+    context = CheckContext(root=guarded_app, plan_dir=guarded_app, scratch=scratch)
+    probes = [{"path": "/private", "header_files": {"Authorization": "{scratch}/token.header"}},
+              {"path": "/private", "status": 401},
+              {"path": "/private", "header_files": {"Authorization": "{scratch}/missing"}}]
+
+    result = helper_check(probes=probes).run(context)
+
+    assert result.summary == "1 of 3 probe(s) failed: GET /private"
+    assert result.evidence[:2] == ["GET /private -> 200 ok", "GET /private -> 401 ok"]
+    assert result.evidence[2].startswith("GET /private -> header file unreadable: ")
+    assert result.commands[0][-1] == str(scratch / "token.header")  # the service's command
+    assert_dead(int((guarded_app / "helper.pid").read_text()))
+
+
+def test_a_service_that_does_not_start_fails_the_check_before_the_app_runs(guarded_app, ctx):
+    result = helper_check(env={"HELPER_FAILS": "1"}, probes=PROBES).run(ctx(guarded_app))
+    assert not result.passed
+    assert result.summary.startswith(
+        "service token issuer: exited with code 3 before answering on port ")
+    assert result.evidence == ["token issuer output:", "helper: no key material"]
+
+
+def test_services_need_distinct_names():
+    helper = {"name": "issuer", "start": ["python", "helper.py"]}
+    with pytest.raises(ValueError, match="two services share a name"):
+        check(services=[helper, helper])
 
 
 def test_json_contains():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -113,3 +115,35 @@ def test_shorthand_list_and_bad_names():
     assert check(["a.b"]).modules == ["a.b"]
     with pytest.raises(ValidationError, match="not a dotted module name"):
         check(["app/services/x.py"])
+
+
+PYTHON_313 = Path.home() / ".pyenv/versions/3.13.0/bin/python3.13"
+NEWER_SYNTAX = {  # PEP 695 generics: 3.12 syntax, which the migrator's 3.11 cannot parse
+    "app/__init__.py": "",
+    "app/schemas.py": (
+        "from app.utils.auth import public\n\n\n"
+        "def parse[M](model: type[M]) -> M:\n"
+        "    '''Uses app.utils.auth in prose only.'''\n"
+        "    return model()\n"
+    ),
+}
+
+
+@pytest.mark.skipif(not PYTHON_313.is_file(), reason="pyenv's Python 3.13.0 is missing")
+def test_files_of_a_newer_python_are_scanned_by_the_apps_interpreter(tmp_path, make_repo):
+    root = make_repo(tmp_path / "t", NEWER_SYNTAX)
+    scan = find_references(root, ["app.utils.auth"], python=str(PYTHON_313))
+    assert scan.unparsable == []
+    assert [str(r) for r in scan.references] == [
+        "app/schemas.py:1: import 'app.utils.auth' names app.utils.auth"]
+    assert [(r.line, r.how) for r in scan.ignored] == [(5, "docstring")]
+
+
+def test_without_the_apps_interpreter_such_files_cannot_be_checked(tmp_path, make_repo, ctx):
+    root = make_repo(tmp_path / "t", NEWER_SYNTAX)
+    scan = find_references(root, ["app.utils.auth"])
+    assert scan.references == []
+    assert scan.unparsable == ["app/schemas.py:4: expected '('"]
+    result = check(["app.utils.auth"]).run(ctx(root))  # the context's tool interpreter
+    assert not result.passed
+    assert result.evidence == ["app/schemas.py:4: expected '(' (cannot be checked)"]

@@ -2,9 +2,10 @@
 
 :class:`OidcClient` reads the issuer's endpoints from its discovery document
 (``OIDC_TOKEN_URL`` overrides the token endpoint), makes PKCE pairs and
-authorization URLs, and exchanges an authorization code or a refresh token for
-tokens at the token endpoint, authenticating with ``OIDC_CLIENT_ID`` and
-``OIDC_CLIENT_SECRET``.
+authorization URLs and logout URLs, and exchanges an authorization code or a
+refresh token for tokens at the token endpoint, authenticating with
+``OIDC_CLIENT_ID`` and ``OIDC_CLIENT_SECRET``; a refused exchange is a
+:class:`~common.auth.oidc.TokenExchangeError`.
 """
 
 import base64
@@ -18,8 +19,8 @@ from urllib.parse import urlencode
 import requests
 
 from common.auth.oidc import (
-    AuthenticationError,
     OIDCConfigurationError,
+    TokenExchangeError,
     fetch_discovery_document,
     issuer_url,
 )
@@ -56,7 +57,7 @@ class TokenSet:
     @classmethod
     def from_response(cls, body: dict[str, Any]) -> "TokenSet":
         if not body.get("access_token"):
-            raise AuthenticationError("The token endpoint answered without an access_token")
+            raise TokenExchangeError("The token endpoint answered without an access_token")
         return cls(
             access_token=str(body["access_token"]),
             refresh_token=body.get("refresh_token"),
@@ -116,6 +117,22 @@ class OidcClient:
         )
         return f"{self.endpoints.authorization_endpoint}?{query}"
 
+    def generate_logout_url(
+        self, post_logout_redirect_uri: str, id_token_hint: str | None = None
+    ) -> str | None:
+        """Where to send the browser to end its session at the issuer (RP-initiated logout);
+        None when the issuer publishes no ``end_session_endpoint``."""
+        endpoint = self.endpoints.end_session_endpoint
+        if endpoint is None:
+            return None
+        query = {
+            "client_id": self._client_id(),
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+        }
+        if id_token_hint:
+            query["id_token_hint"] = id_token_hint
+        return f"{endpoint}?{urlencode(query)}"
+
     def exchange_code_for_tokens(
         self, code: str, redirect_uri: str, code_verifier: str
     ) -> TokenSet:
@@ -130,7 +147,7 @@ class OidcClient:
         )
 
     def refresh_access_token(self, refresh_token: str) -> TokenSet:
-        """New tokens for a refresh token; raises :class:`AuthenticationError` when refused."""
+        """New tokens for a refresh token; raises :class:`TokenExchangeError` when refused."""
         return self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def _client_id(self) -> str:
@@ -149,12 +166,24 @@ class OidcClient:
         except requests.RequestException as error:
             raise OIDCConfigurationError(f"Cannot reach the token endpoint: {error}") from error
         if response.status_code >= 400:
-            raise AuthenticationError(
+            raise TokenExchangeError(
                 f"The token endpoint refused the {form['grant_type']} grant "
-                f"({response.status_code})"
+                f"({_refusal_reason(response)})"
             )
         try:
             body = response.json()
         except ValueError as error:
-            raise AuthenticationError("The token endpoint answered no JSON") from error
+            raise TokenExchangeError("The token endpoint answered no JSON") from error
         return TokenSet.from_response(body)
+
+
+def _refusal_reason(response: requests.Response) -> str:
+    """The status and the OAuth ``error``/``error_description`` of a refusal, as far as given."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return str(response.status_code)
+    said = [str(body[key]) for key in ("error", "error_description") if body.get(key)]
+    return ": ".join([str(response.status_code), *said])

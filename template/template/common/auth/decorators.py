@@ -3,21 +3,21 @@
 ``@public`` and ``@allow_roles`` mark views for a blueprint guard
 (:func:`~common.auth.guard.protect_blueprint`); ``@require_auth`` checks one view
 on its own, for routes outside a guarded blueprint. The caller of an
-authenticated request is :func:`current_auth` (its claims: ``flask.g.auth_claims``).
+authenticated request is :func:`current_auth` (its claims: ``current_auth().claims``).
 """
 
 import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 
-from common.auth.context import AuthContext
 from common.auth.guard import (
     ALLOWED_ROLES_ATTRIBUTE,
     GuardPolicy,
     check_request,
+    current_auth,
     send_refreshed_tokens,
 )
 from common.core.public import public
@@ -50,9 +50,3 @@ def require_auth(view: Callable[P, ResponseReturnValue]) -> Callable[P, Response
         return send_refreshed_tokens(current_app.make_response(view(*args, **kwargs)))
 
     return wrapper
-
-
-def current_auth() -> AuthContext | None:
-    """The authenticated caller of the current request, if any."""
-    auth: AuthContext | None = g.get("auth")
-    return auth

@@ -22,14 +22,21 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, has_request_context, request
 from flask.blueprints import BlueprintSetupState
+from werkzeug.wrappers import Response as BaseResponse
 
 from common.auth.client import TokenSet
 from common.auth.context import AuthContext
-from common.auth.oidc import AuthenticationError, OIDCConfigurationError, TokenExpiredError
+from common.auth.oidc import (
+    AccessDeniedError,
+    AuthenticationError,
+    MissingTokenError,
+    OIDCConfigurationError,
+    TokenExpiredError,
+)
 from common.core.app import current_container
-from common.core.errors import error_response
+from common.core.errors import error_mappings
 from common.core.public import is_public
 from common.core.settings import CommonSettings
 
@@ -38,6 +45,11 @@ logger = logging.getLogger(__name__)
 TOKEN_SOURCES = ("cookie", "bearer")
 ALLOWED_ROLES_ATTRIBUTE = "allowed_roles"
 GUARDS_EXTENSION_KEY = "common.auth.guards"
+# Per-request state lives in the request's WSGI environ, not in ``flask.g``: ``g`` belongs
+# to the app context, which tests (and tools) keep pushed around many requests.
+AUTH_KEY = "common.auth.context"
+GUARDED_KEY = "common.auth.guarded"
+REFRESHED_TOKENS_KEY = "common.auth.refreshed_tokens"
 
 
 @dataclass(frozen=True)
@@ -65,21 +77,22 @@ def extract_token(settings: CommonSettings, sources: Sequence[str]) -> tuple[str
 
 
 def authenticate_request(token_sources: Sequence[str] | None = None) -> AuthContext | None:
-    """Authenticate the current request (``g.auth``, ``g.auth_claims``); None when OIDC is off.
+    """Authenticate the current request (see :func:`current_auth`); None when OIDC is off.
 
-    Raises :class:`AuthenticationError` when the request carries no acceptable token.
+    Raises :class:`AuthenticationError` when the request carries no acceptable token
+    (:class:`MissingTokenError` when it carries none).
     """
     container = current_container()
     settings = container.common_settings()
     if not settings.OIDC_ENABLED:
-        g.auth = None
+        request.environ[AUTH_KEY] = None
         return None
     sources = tuple(token_sources or settings.OIDC_TOKEN_SOURCES)
     validator = container.token_validator()
     found = extract_token(settings, sources)
     try:
         if found is None:
-            raise AuthenticationError("No access token")
+            raise MissingTokenError("No access token")
         claims = validator.validate(found[0])
     except OIDCConfigurationError:
         raise
@@ -91,24 +104,38 @@ def authenticate_request(token_sources: Sequence[str] | None = None) -> AuthCont
             raise
         tokens = container.oidc_client().refresh_access_token(refresh_token)
         claims = validator.validate(tokens.access_token)
-        g.refreshed_tokens = tokens
+        request.environ[REFRESHED_TOKENS_KEY] = tokens
         logger.info("Access token refreshed", extra={"subject": claims.get("sub")})
     auth = AuthContext.from_claims(claims, settings.OIDC_CLIENT_ID or settings.OIDC_AUDIENCE)
-    g.auth = auth
-    g.auth_claims = claims
+    request.environ[AUTH_KEY] = auth
+    return auth
+
+
+def current_auth() -> AuthContext | None:
+    """The authenticated caller of the current request, if any (its claims: ``.claims``)."""
+    if not has_request_context():
+        return None
+    auth: AuthContext | None = request.environ.get(AUTH_KEY)
     return auth
 
 
 def check_request(policy: GuardPolicy, view: Callable[..., Any] | None) -> Response | None:
-    """None when the request may reach ``view``; else the 401 or 403 answer."""
+    """None when the request may reach ``view``; else the 401 or 403 answer.
+
+    The answer comes from the application's exception table (see
+    :mod:`common.core.errors`): :class:`MissingTokenError`, :class:`TokenExpiredError`,
+    :class:`TokenExchangeError`, :class:`OIDCConfigurationError` and the other
+    :class:`AuthenticationError` classes are 401, :class:`AccessDeniedError` is 403,
+    unless the application registered its own status, message or code for them.
+    """
     try:
         auth = authenticate_request(policy.token_sources)
-    except OIDCConfigurationError:
-        logger.exception("OIDC validation is misconfigured")
-        return unauthorized("Authentication unavailable")
     except AuthenticationError as error:
-        logger.info("Request not authenticated", extra={"reason": str(error)})
-        response = unauthorized("Authentication required")
+        if isinstance(error, OIDCConfigurationError):
+            logger.exception("OIDC validation is misconfigured")
+        else:
+            logger.info("Request not authenticated", extra={"reason": str(error)})
+        response = refusal(error)
         if _refresh_token(current_container().common_settings(), TOKEN_SOURCES):
             clear_auth_cookies(response, current_container().common_settings())
         return response
@@ -119,14 +146,14 @@ def check_request(policy: GuardPolicy, view: Callable[..., Any] | None) -> Respo
         "Request lacks a role",
         extra={"subject": auth.subject, "required": sorted(required)},
     )
-    return error_response(
-        "Forbidden: requires one of the roles " + ", ".join(sorted(required)), 403
-    )
+    return refusal(AccessDeniedError(required))
 
 
-def unauthorized(message: str) -> Response:
-    response = error_response(message, 401)
-    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+def refusal(error: Exception) -> Response:
+    """The answer to a refused request, from the app's exception table."""
+    response = error_mappings().respond(error)
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
@@ -140,7 +167,7 @@ def allowed_roles(view: Callable[..., Any] | None) -> frozenset[str]:
     return frozenset()
 
 
-def set_auth_cookies(response: Response, tokens: TokenSet, settings: CommonSettings) -> None:
+def set_auth_cookies(response: BaseResponse, tokens: TokenSet, settings: CommonSettings) -> None:
     """Hand ``tokens`` to the browser as the access and refresh cookies."""
     options: dict[str, Any] = {
         "httponly": True,
@@ -160,7 +187,7 @@ def set_auth_cookies(response: Response, tokens: TokenSet, settings: CommonSetti
         )
 
 
-def clear_auth_cookies(response: Response, settings: CommonSettings) -> None:
+def clear_auth_cookies(response: BaseResponse, settings: CommonSettings) -> None:
     """Remove the access and refresh cookies (after a failed refresh, at logout)."""
     for name in (settings.OIDC_COOKIE_NAME, settings.OIDC_REFRESH_COOKIE_NAME):
         response.delete_cookie(name, path="/")
@@ -168,7 +195,7 @@ def clear_auth_cookies(response: Response, settings: CommonSettings) -> None:
 
 def send_refreshed_tokens(response: Response) -> Response:
     """after_request: set the cookies of tokens refreshed during this request."""
-    tokens: TokenSet | None = g.pop("refreshed_tokens", None)
+    tokens: TokenSet | None = request.environ.pop(REFRESHED_TOKENS_KEY, None)
     if tokens is not None:
         set_auth_cookies(response, tokens, current_container().common_settings())
     return response
@@ -193,9 +220,9 @@ def protect_blueprint(
 
     @blueprint.before_request
     def guard() -> Response | None:
-        if request.method == "OPTIONS" or g.get("auth_guarded"):
+        if request.method == "OPTIONS" or request.environ.get(GUARDED_KEY):
             return None
-        g.auth_guarded = True
+        request.environ[GUARDED_KEY] = True
         view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
         if view is None or is_public(view):
             return None

@@ -35,6 +35,23 @@ class OIDCConfigurationError(AuthenticationError):
     """The OIDC settings are incomplete or the issuer cannot be reached."""
 
 
+class MissingTokenError(AuthenticationError):
+    """The request carries no access token in any of the sources looked at."""
+
+
+class TokenExchangeError(AuthenticationError):
+    """The token endpoint refused (or could not answer) a code exchange or a refresh."""
+
+
+class AccessDeniedError(Exception):
+    """The caller is authenticated but has none of the roles the view requires."""
+
+    def __init__(self, required_roles: frozenset[str]) -> None:
+        roles = ", ".join(sorted(required_roles))
+        super().__init__(f"Forbidden: requires one of the roles {roles}")
+        self.required_roles = required_roles
+
+
 def issuer_url(settings: CommonSettings) -> str:
     """``OIDC_ISSUER_URL`` without a trailing slash; raises when it is not set."""
     if not settings.OIDC_ISSUER_URL:

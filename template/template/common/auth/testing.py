@@ -10,15 +10,28 @@ here and validate them against this server, so no test reaches the network::
 The token endpoint answers the ``refresh_token`` grant for refresh tokens made
 by :meth:`LocalIssuer.refresh_token`, and the ``authorization_code`` grant for
 codes made by :meth:`LocalIssuer.authorization_code`.
+
+End-to-end checks of a running app start it as a process of its own, on
+127.0.0.1 and the port in ``$PORT`` (or ``--port``), and let it write the
+``Authorization`` header values of the tokens they send, one file per
+``--token NAME=ROLE,ROLE`` (``NAME.header`` in ``--token-dir``, ``Bearer <token>``)::
+
+    python -m common.auth.testing --audience my-api --token admin=admin \\
+        --token nobody= --token-dir /tmp/check
 """
 
+import argparse
 import functools
 import json
+import os
 import secrets
+import signal
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from pathlib import Path
+from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -35,7 +48,7 @@ def rsa_key(name: str) -> rsa.RSAPrivateKey:
 class LocalIssuer:
     """An identity provider on a free loopback port, for one test or a session."""
 
-    def __init__(self, audience: str = "api", client_id: str = "app") -> None:
+    def __init__(self, audience: str = "api", client_id: str = "app", port: int = 0) -> None:
         self.audience = audience
         self.client_id = client_id
         self.keys: dict[str, rsa.RSAPrivateKey] = {"key-1": rsa_key("key-1")}
@@ -43,7 +56,7 @@ class LocalIssuer:
         self.token_requests: list[dict[str, str]] = []
         self._refresh_tokens: dict[str, dict[str, Any]] = {}
         self._codes: dict[str, dict[str, Any]] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -175,3 +188,42 @@ class LocalIssuer:
                 """Keep test output quiet."""
 
         return Handler
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve a :class:`LocalIssuer` until SIGTERM or SIGINT, after writing the token files."""
+    parser = argparse.ArgumentParser(description="A local OIDC issuer for end-to-end checks")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")))
+    parser.add_argument("--audience", default="api")
+    parser.add_argument("--client-id", default="app")
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="NAME=ROLES",
+        help="write NAME.header for a token with these comma-separated roles (may be empty)",
+    )
+    parser.add_argument("--token-dir", type=Path, default=Path())
+    parser.add_argument("--expires-in", type=int, default=3600)
+    args = parser.parse_args(argv)
+
+    issuer = LocalIssuer(audience=args.audience, client_id=args.client_id, port=args.port)
+    for spec in args.token:
+        name, _, roles = spec.partition("=")
+        token = issuer.token(roles=[r for r in roles.split(",") if r], expires_in=args.expires_in)
+        (args.token_dir / f"{name}.header").write_text(f"Bearer {token}\n", encoding="utf-8")
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"issuer {issuer.url}", flush=True)
+    try:
+        issuer._server.serve_forever(poll_interval=0.05)
+    finally:
+        issuer._server.server_close()
+
+
+if __name__ == "__main__":
+    main()

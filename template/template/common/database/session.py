@@ -35,9 +35,16 @@ def build_engine(settings: object) -> Engine:
     """The engine for ``DATABASE_URL``."""
     common = adapt_settings(settings)
     engine = create_engine(common.DATABASE_URL, **engine_options(common))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    enable_sqlite_foreign_keys(engine)
     return engine
+
+
+def enable_sqlite_foreign_keys(engine: Engine) -> None:
+    """Switch foreign keys on for every new connection of a SQLite engine (idempotent)."""
+    if engine.dialect.name == "sqlite" and not event.contains(
+        engine, "connect", _enable_sqlite_foreign_keys
+    ):
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

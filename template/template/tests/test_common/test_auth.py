@@ -2,8 +2,14 @@
 
 import base64
 import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -14,9 +20,17 @@ from flask.testing import FlaskClient
 from common.auth.client import OidcClient
 from common.auth.decorators import allow_roles, current_auth, public, require_auth
 from common.auth.guard import protect_blueprint
-from common.auth.oidc import AuthenticationError, TokenExpiredError, TokenValidator
+from common.auth.oidc import (
+    AccessDeniedError,
+    AuthenticationError,
+    MissingTokenError,
+    TokenExchangeError,
+    TokenExpiredError,
+    TokenValidator,
+)
 from common.auth.testing import LocalIssuer, rsa_key
 from common.core.app import App
+from common.core.errors import register_error_mapping
 from common.core.settings import CommonSettings
 
 AUDIENCE = "device-api"
@@ -128,6 +142,51 @@ def test_unauthorized_answers_in_the_error_shape(guarded: Callable[..., FlaskCli
     assert set(response.get_json()) == {"error", "correlationId"}
 
 
+def test_guard_answers_from_the_application_error_table(
+    common_app: App, guarded: Callable[..., FlaskClient], issuer: LocalIssuer
+) -> None:
+    """An app whose clients switch on codes registers its own rows for the guard's errors."""
+    for error, code in (
+        (MissingTokenError, "AUTHENTICATION_REQUIRED"),
+        (TokenExpiredError, "TOKEN_EXPIRED"),
+        (AuthenticationError, "INVALID_TOKEN"),
+    ):
+        register_error_mapping(common_app, error, 401, message="Authentication required", code=code)
+    register_error_mapping(
+        common_app,
+        AccessDeniedError,
+        403,
+        code="FORBIDDEN",
+        details=lambda error: sorted(error.required_roles),
+    )
+    client = guarded()
+
+    def answer(**headers: str) -> tuple[int, str | None]:
+        response = client.get("/api/settings", headers=headers)
+        return response.status_code, response.get_json().get("code")
+
+    assert answer() == (401, "AUTHENTICATION_REQUIRED")
+    assert answer(**bearer("not-a-jwt")) == (401, "INVALID_TOKEN")
+    assert answer(**bearer(issuer.token(exp=int(time.time()) - 3600))) == (401, "TOKEN_EXPIRED")
+    refused = client.get("/api/settings", headers=bearer(issuer.token(roles=["viewer"])))
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "FORBIDDEN"
+    assert refused.get_json()["details"] == ["editor"]
+    assert client.get("/api/me").headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_authentication_does_not_carry_over_to_the_next_request(
+    common_app: App, guarded: Callable[..., FlaskClient], issuer: LocalIssuer
+) -> None:
+    """Tests keep an app context pushed around their requests: ``g`` outlives a request."""
+    client = guarded()
+    with common_app.app_context():
+        assert client.get("/api/me", headers=bearer(issuer.token())).status_code == 200
+        assert client.get("/api/version").status_code == 200
+        assert current_auth() is None
+        assert client.get("/api/me").status_code == 401
+
+
 def test_cookie_first_then_bearer(guarded: Callable[..., FlaskClient], issuer: LocalIssuer) -> None:
     client = guarded()
     client.set_cookie("access_token", issuer.token(sub="from-cookie"))
@@ -229,8 +288,20 @@ def test_oidc_client_login_flow_and_refresh(oidc_settings: Any, issuer: LocalIss
     assert tokens.refresh_token is not None
     refreshed = client.refresh_access_token(tokens.refresh_token)
     assert validator.validate(refreshed.access_token)["sub"] == "logged-in"
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(TokenExchangeError, match=r"refresh_token grant \(400: invalid_grant\)"):
         client.refresh_access_token("unknown")
+
+
+def test_oidc_client_logout_url(oidc_settings: Any, issuer: LocalIssuer) -> None:
+    logout = OidcClient(oidc_settings()).generate_logout_url("https://app/", "id-token")
+    assert logout is not None
+    url = urlparse(logout)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{issuer.url}/logout"
+    assert parse_qs(url.query) == {
+        "client_id": [CLIENT_ID],
+        "post_logout_redirect_uri": ["https://app/"],
+        "id_token_hint": ["id-token"],
+    }
 
 
 def test_the_key_client_is_patchable_by_dotted_name(
@@ -244,3 +315,35 @@ def test_the_key_client_is_patchable_by_dotted_name(
         with pytest.raises(AuthenticationError):
             TokenValidator(oidc_settings()).validate(issuer.token())
     key_client.assert_called_once()
+
+
+def test_local_issuer_runs_as_a_process_for_end_to_end_checks(
+    make_settings: Callable[..., CommonSettings], tmp_path: Path
+) -> None:
+    """``python -m common.auth.testing`` serves on $PORT and writes one header per token."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "common.auth.testing", "--audience", AUDIENCE),
+            *("--token", "admin=admin,viewer", "--token", "nobody=", "--token-dir", str(tmp_path)),
+        ],
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().decode().strip() == f"issuer http://127.0.0.1:{port}"
+        validator = TokenValidator(
+            make_settings(OIDC_ISSUER_URL=f"http://127.0.0.1:{port}", OIDC_AUDIENCE=AUDIENCE)
+        )
+        roles = {}
+        for name in ("admin", "nobody"):
+            scheme, token = (tmp_path / f"{name}.header").read_text().split()
+            assert scheme == "Bearer"
+            roles[name] = sorted(validator.validate(token).get("realm_access", {})["roles"])
+        assert roles == {"admin": ["admin", "viewer"], "nobody": []}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

@@ -169,4 +169,6 @@ def test_an_engine_the_app_already_has_is_used(common_settings: CommonSettings) 
     assert app.extensions["sqlalchemy_engine"] is engine
     with session_maker() as session:
         assert session.get_bind() is engine
+        # SQLite behaves like the production database: foreign keys are enforced.
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
