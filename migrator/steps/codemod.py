@@ -63,9 +63,12 @@ class CodemodStep(StepModel):
         report = run_codemods(ctx.root, [codemod], write=write)
         total = sum(sum(counts.values()) for counts in report.changed.values())
         verb = "rewrote" if write else "would rewrite"
-        notes = [f"{link}: a symlink to a file outside the tree, not rewritten (a codemod never "
-                 "writes through a link)" for link in report.skipped_links
-                 if not _points_inside(ctx.root, link)]
+        notes += [
+            f"{link}: a symlink to a file outside the tree, not rewritten (a codemod never "
+            "writes through a link)"
+            for link in report.skipped_links
+            if not _points_inside(ctx.root, link)
+        ]
         return StepOutcome(
             summary=(
                 f"{self.codemod}: {verb} {len(report.changed)} file(s), {total} rewrite(s) "

@@ -42,9 +42,10 @@ def _tree() -> dict[str, str]:
         "common/core/settings.py": (
             "class CommonSettings:\n    GRACEFUL_SHUTDOWN_TIMEOUT = 5\n    TASK_MAX_WORKERS = 2\n"
             "    TASK_TIMEOUT_SECONDS = 9\n    TASK_CLEANUP_INTERVAL_SECONDS = 9\n"
-            "    SSE_GATEWAY_URL = 'http://127.0.0.1:9'\n"
+            "    SSE_GATEWAY_URL = 'http://127.0.0.1:9'\n\n\n"
+            "def adapt_settings(settings, aliases=None):\n    return settings\n"
         ),
-        "common/core/shutdown.py": STUB.format(name="ShutdownCoordinator"),
+        "common/core/lifecycle.py": STUB.format(name="LifecycleCoordinator"),
         "common/metrics/service.py": STUB.format(name="MetricsService"),
         "common/sse/connection_manager.py": STUB.format(name="ConnectionManager"),
         "common/storage/s3_service.py": STUB.format(name="S3Service"),
@@ -73,8 +74,8 @@ from dependency_injector import containers, providers
 
 from app.services.metrics_service import MetricsService
 from app.services.version_service import VersionService
-from common.core.settings import CommonSettings
-from common.core.shutdown import ShutdownCoordinator
+from common.core.lifecycle import LifecycleCoordinator
+from common.core.settings import adapt_settings
 from common.sse.connection_manager import ConnectionManager
 from common.tasks.service import TaskService
 
@@ -82,17 +83,18 @@ from common.tasks.service import TaskService
 class AppContainer(containers.DeclarativeContainer):
     __self__ = providers.Self()
 
-    config = providers.Dependency(instance_of=CommonSettings)
+    config = providers.Dependency()
+    common_settings = providers.Callable(adapt_settings, config)
     shutdown_coordinator = providers.Singleton(
-        ShutdownCoordinator,
-        graceful_shutdown_timeout=config.provided.GRACEFUL_SHUTDOWN_TIMEOUT,
+        LifecycleCoordinator,
+        graceful_shutdown_timeout=common_settings.provided.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
     metrics_service = providers.Singleton(
         {metrics_service}
     )
     connection_manager = providers.Singleton(
         ConnectionManager,
-        gateway_url=config.provided.SSE_GATEWAY_URL,
+        gateway_url=common_settings.provided.SSE_GATEWAY_URL,
         metrics_service=metrics_service,
         http_timeout=2.0,
     )
@@ -100,9 +102,9 @@ class AppContainer(containers.DeclarativeContainer):
         TaskService,
         shutdown_coordinator=shutdown_coordinator,
         connection_manager=connection_manager,
-        max_workers=config.provided.TASK_MAX_WORKERS,
-        task_timeout=config.provided.TASK_TIMEOUT_SECONDS,
-        cleanup_interval=config.provided.TASK_CLEANUP_INTERVAL_SECONDS,
+        max_workers=common_settings.provided.TASK_MAX_WORKERS,
+        task_timeout=common_settings.provided.TASK_TIMEOUT_SECONDS,
+        cleanup_interval=common_settings.provided.TASK_CLEANUP_INTERVAL_SECONDS,
     )
     version_service = providers.Singleton(
         VersionService,
@@ -112,7 +114,7 @@ class AppContainer(containers.DeclarativeContainer):
 '''
 APP_METRICS = "MetricsService, container=__self__, shutdown_coordinator=shutdown_coordinator"
 """The app's own metrics service: not the base's, so the app re-declares it."""
-COMMON_METRICS = "MetricsService, settings=config, shutdown_coordinator=shutdown_coordinator"
+COMMON_METRICS = "MetricsService, settings=common_settings, shutdown_coordinator=shutdown_coordinator"
 """Written as the base writes it (with the base's MetricsService imported: equivalent)."""
 
 ONE_CONNECTION_MANAGER = """
@@ -200,7 +202,7 @@ def test_set_members_after_rebase_repoints_the_class_at_the_member_it_adds(make_
         """\
         connection_manager = providers.Singleton(
             ConnectionManager,
-            gateway_url=CommonContainer.config.provided.SSE_GATEWAY_URL,
+            gateway_url=CommonContainer.common_settings.provided.SSE_GATEWAY_URL,
             metrics_service=CommonContainer.metrics_service,
             http_timeout=5.0,
         )
@@ -254,6 +256,7 @@ def test_verdicts_without_running_the_codemod(make_repo, tmp_path):
     verdicts = {v.name: v for v in compare_members(own, bases, keep=["task_service"])}
     assert {n: v.verdict for n, v in verdicts.items()} == {
         "config": Verdict.DROPPED_EQUIVALENT,
+        "common_settings": Verdict.DROPPED_EQUIVALENT,
         "shutdown_coordinator": Verdict.DROPPED_EQUIVALENT,
         "metrics_service": Verdict.KEPT_DIFFERS,
         "connection_manager": Verdict.KEPT_DIFFERS,
@@ -268,7 +271,7 @@ def test_verdicts_without_running_the_codemod(make_repo, tmp_path):
         "shutdown_coordinator=shutdown_coordinator)"
     )
     assert metrics.base_value == (
-        "providers.Singleton(MetricsService, settings=config, "
+        "providers.Singleton(MetricsService, settings=common_settings, "
         "shutdown_coordinator=shutdown_coordinator)"
     )
     assert metrics.owner == "common.core.container.CommonContainer"
@@ -287,16 +290,18 @@ def test_step_report_lists_each_members_verdict(make_repo, tmp_path):
     )
     outcome = step.preview(StepContext(root=root, plan_dir=tmp_path, target=root))
     manager = (
-        "providers.Singleton(ConnectionManager, gateway_url=config.provided.SSE_GATEWAY_URL, "
+        "providers.Singleton(ConnectionManager, "
+        "gateway_url=common_settings.provided.SSE_GATEWAY_URL, "
         "metrics_service=metrics_service, http_timeout=2.0)"
     )
     assert outcome.notes == [
         "AppContainer.config: dropped (equivalent to CommonContainer's)",
+        "AppContainer.common_settings: dropped (equivalent to CommonContainer's)",
         "AppContainer.shutdown_coordinator: dropped (equivalent to CommonContainer's)",
         (
             "AppContainer.metrics_service: kept (differs): `providers.Singleton(MetricsService, "
             "container=__self__, shutdown_coordinator=shutdown_coordinator)` here, "
-            "`providers.Singleton(MetricsService, settings=config, shutdown_coordinator="
+            "`providers.Singleton(MetricsService, settings=common_settings, shutdown_coordinator="
             "shutdown_coordinator)` in CommonContainer"
         ),
         (
