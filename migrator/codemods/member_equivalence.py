@@ -75,7 +75,7 @@ class MemberVerdict:
         """One line for the step report."""
         owner = self.owner.rpartition(".")[2] if self.owner else None
         head = f"{class_name}.{self.name}: {'dropped' if self.dropped else 'kept'}"
-        values = f"{_short(self.value)} here, {_short(self.base_value)} in {owner}"
+        values = _values(self.value, self.base_value, owner)
         if self.verdict is Verdict.DROPPED_EQUIVALENT:
             return f"{head} (equivalent to {owner}'s)"
         if self.verdict is Verdict.KEPT_DIFFERS:
@@ -189,6 +189,14 @@ def _closures(reads: dict[str, set[str]]) -> dict[str, set[str]]:
             stack.extend(reads.get(name, ()))
         out[start] = seen
     return out
+
+
+def _values(value: str, base_value: str | None, owner: str | None) -> str:
+    """Both definitions for the report; a method whose first lines agree, by its body."""
+    here, there = _short(value), _short(base_value)
+    if here == there and base_value is not None and value.strip() != base_value.strip():
+        return f"{here} here and in {owner}, with another body"
+    return f"{here} here, {there} in {owner}"
 
 
 def _short(value: str | None) -> str:

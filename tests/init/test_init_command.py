@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import LIFECYCLE
+from init_apps import LIFECYCLE
 from treehash import differences, fingerprint, git_dir_fingerprint
 from typer.testing import CliRunner
 

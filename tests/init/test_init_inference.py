@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASE_APP, HEALTH, LIFECYCLE
+from init_apps import BASE_APP, HEALTH, LIFECYCLE
 
 from migrator.errors import UsageError
 from migrator.init.draft import Inference, infer
