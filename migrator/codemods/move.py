@@ -53,6 +53,9 @@ from migrator.codemods.import_resolution import (
 from migrator.codemods.names import dotted_problem
 from migrator.codemods.statement_spans import mentioning, quiet_statements
 
+_CHAIN = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+"""A dotted name in a string annotation (`bs.BlobStore` in `"list[bs.BlobStore]"`)."""
+
 
 class MoveConfig(CodemodConfig):
     """Parameters of the `move` codemod.
@@ -608,6 +611,8 @@ class _MoveTransformer(cst.CSTTransformer):
         """ids of expressions an attribute is read from (`x` in `x.y`)."""
         self._not_uses: set[int] = set()
         """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
+        self._string_chains: list[str] = []
+        """Dotted chains left in string annotations that go through an `import a.b` binding."""
         self._annotation_depth = 0
         self._all_depth = 0
 
@@ -885,7 +890,7 @@ class _MoveTransformer(cst.CSTTransformer):
 
     def unused_bindings(self) -> set[tuple[str, str]]:
         """The bindings chain rewrites left without any use (and only those)."""
-        chains = [*self._plain_chains.values(), *self._needed]
+        chains = [*self._plain_chains.values(), *self._string_chains, *self._needed]
         unused = set()
         for kind, name in self.maybe_unused:
             if kind == "local":
@@ -974,6 +979,9 @@ class _MoveTransformer(cst.CSTTransformer):
         return updated_node.with_changes(parts=[cst.FormattedStringText(value=new)])
 
     def _string_target(self, content: str) -> str | None:
+        if self._annotation_depth:
+            # chains through the file's imports first (`"bs.BlobStore"` after `import x as bs`)
+            content = _CHAIN.sub(lambda m: self._annotation_chain(m.group(0)), content)
         new = rewrite_value(content, self.table)
         if new is not None:
             return new
@@ -993,6 +1001,32 @@ class _MoveTransformer(cst.CSTTransformer):
                 content,
             )
         return content
+
+    def _annotation_chain(self, chain: str) -> str:
+        """A dotted name in a string annotation whose root an import binds, as
+        `leave_Attribute` treats the same chain written as code: the longest part that
+        names an old path is rewritten (and its new module imported), and a root it still
+        goes through counts as a use of that import."""
+        local, _, _ = chain.partition(".")
+        if local not in self.plan.roots:
+            return chain
+        bound = self.plan.roots[local]
+        segments = chain.split(".")
+        for end in range(len(segments), 1, -1):
+            dotted = ".".join(segments[:end])
+            full = dotted if not bound else bound + dotted[len(local) :]
+            hit = self.table.lookup(full)
+            if hit is None or hit[0] != full or (bound and len(full) <= len(bound)):
+                continue
+            old, new = hit
+            if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
+                self._import_for_chain(local, old, new, end < len(segments))
+            return ".".join([new, *segments[end:]])
+        if bound:
+            self._name_uses[local] += 1
+        else:
+            self._string_chains.append(chain)
+        return chain
 
     # blocks: one import per new module
     def leave_IndentedBlock(
