@@ -611,6 +611,8 @@ class _MoveTransformer(cst.CSTTransformer):
         """ids of expressions an attribute is read from (`x` in `x.y`)."""
         self._not_uses: set[int] = set()
         """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
+        self._rebound: dict[str, str] = {}
+        """Local name a from-import bound -> the name its rewritten import binds instead."""
         self._string_chains: list[str] = []
         """Dotted chains left in string annotations that go through an `import a.b` binding."""
         self._annotation_depth = 0
@@ -755,6 +757,8 @@ class _MoveTransformer(cst.CSTTransformer):
             groups.setdefault(new_parent, []).append(
                 (i, alias.with_changes(name=cst.Name(new_leaf), asname=asname))
             )
+            local = alias.evaluated_alias or name
+            self._rebound[local] = cast(cst.Name, asname.name).value if asname else new_leaf
         if not groups:
             return node, []
         self.rewrites += 1
@@ -883,10 +887,15 @@ class _MoveTransformer(cst.CSTTransformer):
             statement = self.plan.module_statements.get(
                 longest or "", self.plan.root_statements[local]
             )
-        if not module or module in self._added_modules or module in self.plan.imported_modules:
+        if not module or module in self._added_modules or module in self._imported_after:
             return
         self._added_modules.add(module)
         self.added_after.setdefault(id(statement), []).append(module)
+
+    @cached_property
+    def _imported_after(self) -> set[str]:
+        """The `import x.y` names the file has once its own imports are rewritten."""
+        return {self.table.target(m) or m for m in self.plan.imported_modules}
 
     def unused_bindings(self) -> set[tuple[str, str]]:
         """The bindings chain rewrites left without any use (and only those)."""
@@ -898,7 +907,7 @@ class _MoveTransformer(cst.CSTTransformer):
             else:
                 used = any(matches_prefix(c, name) for c in chains)
             if not used:
-                unused.add((kind, name))
+                unused.add((kind, self._rebound.get(name, name) if kind == "local" else name))
         return unused
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
