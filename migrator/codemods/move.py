@@ -855,6 +855,8 @@ class _MoveTransformer(cst.CSTTransformer):
             return updated_node
         old, new = hit
         self.rewrites += 1
+        if self._stays_bound(bound, new):
+            return dotted_node(root.value + new[len(bound) :])
         inner: cst.BaseExpression = original_node.value
         while isinstance(inner, cst.Attribute):
             self._plain_chains.pop(id(inner), None)
@@ -865,6 +867,11 @@ class _MoveTransformer(cst.CSTTransformer):
         if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
             self._import_for_chain(root.value, old, new, id(original_node) in self._continued)
         return dotted_node(new)
+
+    def _stays_bound(self, bound: str, new: str) -> bool:
+        """The new path lies in the module a name binds, which does not move itself
+        (`di.Services` -> `di.AppContainer` after `from svc import di`)."""
+        return bool(bound) and new.startswith(bound + ".") and self.table.lookup(bound) is None
 
     def _import_for_chain(self, local: str, old: str, new: str, continued: bool) -> None:
         """The chain no longer goes through the import that bound it: import its new module."""
@@ -1028,6 +1035,9 @@ class _MoveTransformer(cst.CSTTransformer):
             if hit is None or hit[0] != full or (bound and len(full) <= len(bound)):
                 continue
             old, new = hit
+            if self._stays_bound(bound, new):
+                self._name_uses[local] += 1
+                return ".".join([local + new[len(bound) :], *segments[end:]])
             if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
                 self._import_for_chain(local, old, new, end < len(segments))
             return ".".join([new, *segments[end:]])
