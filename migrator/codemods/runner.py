@@ -208,7 +208,7 @@ def transform_files(
 
 
 def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _FileResult:
-    file = module_name_for(path)
+    file = module_name_for(path, codemods[0].source_roots if codemods else ())
     text: str | None = raw.decode("utf-8", "replace")
     module: cst.Module | None = None
     counts: dict[str, int] = {}

@@ -397,3 +397,13 @@ def test_a_class_the_template_offers_under_an_alias_matches_it(mini_template: Pa
     match = inference.matching.modules["app.stopper"]
     assert (match.template_module, match.score, match.decision) == ("lib.core.shutdown", 1.0, "move")
     assert "Stopper with 5 of its 5 public members" in match.evidence()
+
+
+def test_a_src_layout_names_modules_as_they_are_imported(mini_template: Path, make_app: MakeApp) -> None:
+    """`src/app/web/health.py` (no `src/__init__.py`) is the module `app.web.health`."""
+    code = {k: v for k, v in BASE_APP.items() if k.startswith("app/")}
+    inference = run(mini_template, make_app({f"src/{k}": v for k, v in code.items()},
+                                            remove=tuple(code)))
+
+    assert not any(m.startswith("src.") for m in inference.matching.modules)
+    assert active_moves(inference)["app.web.health"] == "lib.web.health"
