@@ -8,6 +8,7 @@ with their evidence, the copier lists, checks, and a target inside a monorepo.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -407,3 +408,26 @@ def test_a_src_layout_names_modules_as_they_are_imported(mini_template: Path, ma
 
     assert not any(m.startswith("src.") for m in inference.matching.modules)
     assert active_moves(inference)["app.web.health"] == "lib.web.health"
+
+
+def test_an_inferred_answer_the_template_validator_refuses_keeps_the_default(
+        mini_template: Path, make_app: MakeApp, tmp_path: Path) -> None:
+    """The app keeps its container outside `app/` (core/container.py); the template only
+    accepts a module inside the app package. init used to answer `core.container` and
+    then fail to render the template with its own answer."""
+    template = tmp_path / "strict"
+    shutil.copytree(mini_template, template)
+    config = template / "copier.yml"
+    config.write_text(config.read_text().replace(
+        "  default: app.container\n",
+        "  default: app.container\n  validator: >-\n"
+        "    {% if not (container_module | regex_search('^app(\\\\.[a-z_]+)+$')) %}\n"
+        "    Use a module inside the app package.\n    {% endif %}\n"))
+    container = BASE_APP["app/container.py"]
+    inference = run(template, make_app({"core/__init__.py": "", "core/container.py": container},
+                                       remove=("app/container.py",)))
+
+    answer = inference.answers["container_module"]
+    assert (answer.value, answer.confidence) == ("app.container", "default")
+    assert "suggests 'core.container'" in answer.evidence
+    assert "refuses it (Use a module inside the app package.)" in answer.evidence
