@@ -431,3 +431,28 @@ def test_an_inferred_answer_the_template_validator_refuses_keeps_the_default(
     assert (answer.value, answer.confidence) == ("app.container", "default")
     assert "suggests 'core.container'" in answer.evidence
     assert "refuses it (Use a module inside the app package.)" in answer.evidence
+
+
+def _format_steps(inference: Inference) -> list:
+    return [s.entry for s in inference.plan.steps
+            if "ruff" in str(s.entry.value.get("command", ""))]
+
+
+def test_no_import_sorting_step_and_formatting_only_with_the_templates_settings(
+        mini_template: Path, make_app: MakeApp, tmp_path: Path) -> None:
+    """The codemods place the imports they write, so no `ruff check --fix .` over the whole
+    app; `ruff format .` formats every file, the template's too, so it is a question when
+    the app formats with other settings than the template's files were formatted with."""
+    app = make_app()
+    differs = run(mini_template, app)  # the app: line-length 100; the template: 88
+    [step] = _format_steps(differs)
+    assert step.value["command"] == ["python", "-m", "ruff", "format", "--quiet", "."]
+    assert not step.active
+    assert "line-length: 100 in the app, 88 in the template" in (step.question or "")
+
+    template = tmp_path / "formatted"
+    shutil.copytree(mini_template, template)
+    pyproject = template / "template/pyproject.toml.jinja"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.ruff]\nline-length = 100\n")
+    [step] = _format_steps(run(template, app))
+    assert step.active and step.confidence == "medium"
