@@ -80,6 +80,10 @@ class Codemod(ABC, Generic[ConfigT]):
         globs = self.config.files
         return globs is None or any(glob_matches(g, path) for g in globs)
 
+    def prepare(self, paths: Sequence[str]) -> None:
+        """Called once with every Python file of the tree (target-relative) before any is
+        transformed, for a codemod whose work depends on other files (re-exports)."""
+
     @abstractmethod
     def may_apply(self, source: str) -> bool:
         """Cheap test on the raw text: False means the file certainly needs no change."""

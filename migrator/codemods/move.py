@@ -51,6 +51,7 @@ from migrator.codemods.import_resolution import (
     split_dotted,
 )
 from migrator.codemods.names import dotted_problem
+from migrator.codemods.reexports import reexported_moves
 from migrator.codemods.statement_spans import mentioning, quiet_statements
 
 _CHAIN = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -145,7 +146,17 @@ class Move(Codemod[MoveConfig]):
 
     @cached_property
     def table(self) -> MoveTable:
-        return MoveTable.of(self.config.moves)
+        return MoveTable.of({**self.reexported, **self.config.moves})
+
+    def __init__(self, config: MoveConfig, root: Path) -> None:
+        super().__init__(config, root)
+        self.reexported: dict[str, str] = {}
+        """Paths the tree re-exports a renamed moved symbol under (see `reexports`)."""
+
+    def prepare(self, paths: Sequence[str]) -> None:
+        self.reexported = reexported_moves(self.root, paths, self.config.moves)
+        for cached in ("table", "needles"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def needles(self) -> frozenset[str]:

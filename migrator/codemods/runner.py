@@ -128,7 +128,10 @@ def run_codemods(
     """
     report = CodemodReport()
     candidates: list[tuple[str, bytes]] = []
-    for path in list_python_files(root):
+    paths = list_python_files(root)
+    for codemod in codemods:
+        codemod.prepare(paths)
+    for path in paths:
         if (root / path).is_symlink():
             report.skipped_links.append(path)
             continue
