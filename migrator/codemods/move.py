@@ -154,7 +154,7 @@ class Move(Codemod[MoveConfig]):
         """Paths the tree re-exports a renamed moved symbol under (see `reexports`)."""
 
     def prepare(self, paths: Sequence[str]) -> None:
-        self.reexported = reexported_moves(self.root, paths, self.config.moves)
+        self.reexported = reexported_moves(self.root, paths, self.config.moves, renames_cleanly)
         for cached in ("table", "needles"):
             self.__dict__.pop(cached, None)
 
@@ -506,6 +506,13 @@ def _walk_scoped(
         yield node, nested
         inner = nested or isinstance(node, _NEW_SCOPES)
         stack.extend((child, inner) for child in ast.iter_child_nodes(node) if wanted(child))
+
+
+def renames_cleanly(code: str, old: str, new: str) -> bool:
+    """Whether a module whose one from-import binds `old` (a symbol moving under the name
+    `new`) ends up binding `new` instead: `new` is not spelled in it and `old` is bound
+    only by that import (see `_plan_renames`)."""
+    return not re.search(rf"\b{re.escape(new)}\b", code) and _unshadowed(code, old, 1)
 
 
 def _unshadowed(code: str, name: str, imports: int) -> bool:

@@ -1,17 +1,20 @@
-"""Names a module re-exports under the old name of a symbol that moves and is renamed.
+"""Names a module binds by importing a symbol that moves under a new name.
 
 `svc/infra/__init__.py` doing `from .blobstore import BlobStore` makes `svc.infra.BlobStore`
 the same object as `svc.infra.blobstore.BlobStore`, and code elsewhere imports it from
-there (`from svc.infra import BlobStore`). When the symbol moves under a new name
-(`common.storage.s3_service.S3Service`), the re-exporting import is rewritten to the new
-name, so `svc.infra.BlobStore` stops existing: those paths move too. A module that binds
-the name again (`BlobStore = None` in an `except ImportError`) does not re-export it.
+there (`from svc.infra import BlobStore`) or patches it there
+(`mock.patch("svc.web.BlobStore")`). When the symbol moves under a new name
+(`common.storage.s3_service.S3Service`), `move` rewrites that import to bind the new name,
+so `svc.infra.BlobStore` becomes `svc.infra.S3Service`: those paths move with it. Only
+where `move` will certainly bind the new name: not when the module binds the old name
+again (`BlobStore = None` in an `except ImportError`) or already uses the new one (then
+the import keeps the old name with `as`).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from migrator.codemods.base import SourceFile, module_name_for
@@ -22,9 +25,11 @@ _ROUNDS = 5
 """Re-exports of re-exports are followed this deep."""
 
 
-def reexported_moves(root: Path, paths: Iterable[str], moves: dict[str, str]) -> dict[str, str]:
-    """`module.Old -> new path` for each module among `paths` that imports a renamed symbol
-    of `moves` under its old name (directly or through another re-export)."""
+def reexported_moves(root: Path, paths: Iterable[str], moves: dict[str, str],
+                     renames_cleanly: Callable[[str, str, str], bool]) -> dict[str, str]:
+    """`module.Old -> module.New` for each module among `paths` that imports a renamed
+    symbol of `moves` under its old name (directly or through another such module).
+    `renames_cleanly(text, old, new)`: `move` will bind `new` in place of `old` there."""
     renamed = {old: new for old, new in moves.items() if split_dotted(old)[1] != split_dotted(new)[1]}
     if not renamed:
         return {}
@@ -37,16 +42,17 @@ def reexported_moves(root: Path, paths: Iterable[str], moves: dict[str, str]) ->
         except OSError:
             continue
         if any(leaf in text for leaf in leaves) and (tree := parse_ast(text)) is not None:
-            trees.append((module_name_for(path, roots), tree))
+            trees.append((module_name_for(path, roots), tree, text))
     found: dict[str, str] = {}
     for _ in range(_ROUNDS):
         known = {**renamed, **found}
         new = {
-            f"{file.module}.{local}": known[full]
-            for file, tree in trees
+            f"{file.module}.{local}": f"{file.module}.{split_dotted(known[full])[1]}"
+            for file, tree, text in trees
             for full, local in _plain_from_imports(tree, file)
             if full in known and f"{file.module}.{local}" not in moves
             and not _binds_again(tree, local)
+            and renames_cleanly(text, local, split_dotted(known[full])[1])
         }
         if new.keys() <= found.keys():
             break

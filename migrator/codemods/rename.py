@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import DOTTED, split_dotted
-from migrator.codemods.move import MoveTable, apply_moves
+from migrator.codemods.move import MoveTable, apply_moves, renames_cleanly
 from migrator.codemods.names import binding_problem, dotted_problem
 from migrator.codemods.reexports import reexported_moves
 
@@ -81,7 +81,7 @@ class Rename(Codemod[RenameConfig]):
         """Paths the tree re-exports the symbol under (see `reexports`): they move too."""
 
     def prepare(self, paths: Sequence[str]) -> None:
-        self.reexported = reexported_moves(self.root, paths, self.moves)
+        self.reexported = reexported_moves(self.root, paths, self.moves, renames_cleanly)
 
     def may_apply(self, source: str) -> bool:
         return self.old_name in source

@@ -212,14 +212,16 @@ REEXPORTING_TREE = {
         "from svc import Services\nfrom svc.infra import BlobStore\nfrom svc.infra.fallback import "
         "BlobStore as Maybe\n\nSTORE, CONTAINER, MAYBE = BlobStore(), Services(), Maybe\n"
     ),
-    "test_web.py": 'from unittest import mock\n\nPATCH = mock.patch("svc.infra.BlobStore")\n',
+    "test_web.py": ('from unittest import mock\n\nPATCH = mock.patch("svc.infra.BlobStore")\n'
+                    'WHERE_USED = mock.patch("svc.web.BlobStore")\n'),
 }
 
 
 def test_a_renamed_symbol_a_package_re_exports_moves_for_its_importers(tmp_path: Path) -> None:
     """`svc.infra` re-exports BlobStore; once its import says S3Service, `svc.infra.BlobStore`
-    no longer exists, so what imported it from there follows the move too (a module that
-    binds the name again, as fallback.py does, re-exports something else: left alone)."""
+    is `svc.infra.S3Service`, so what imported or patched it there follows (and a patch
+    where it is used, `svc.web.BlobStore`, follows the name svc.web now binds). A module
+    that binds the name again, as fallback.py does, re-exports something else: left alone."""
     root = _repo(tmp_path, {**REEXPORTING_TREE, "common/__init__.py": "",
                             "common/storage/__init__.py": "",
                             "common/storage/s3_service.py": "class S3Service:\n    pass\n"})
@@ -228,11 +230,12 @@ def test_a_renamed_symbol_a_package_re_exports_moves_for_its_importers(tmp_path:
     run_codemods(root, [move, rename], jobs=1)
 
     assert (root / "svc/web.py").read_text() == (
-        "from common.storage.s3_service import S3Service\nfrom svc.di import AppContainer\n"
+        "from svc import AppContainer\nfrom svc.infra import S3Service\n"
         "from svc.infra.fallback import BlobStore as Maybe\n\n"
         "STORE, CONTAINER, MAYBE = S3Service(), AppContainer(), Maybe\n")
     assert (root / "test_web.py").read_text() == (
-        'from unittest import mock\n\nPATCH = mock.patch("common.storage.s3_service.S3Service")\n')
+        'from unittest import mock\n\nPATCH = mock.patch("svc.infra.S3Service")\n'
+        'WHERE_USED = mock.patch("svc.web.S3Service")\n')
     checked = subprocess.run(["python", "-c", "import svc.web"], cwd=root, capture_output=True,
                              text=True, check=False)
     assert checked.returncode == 0, checked.stderr
