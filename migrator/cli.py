@@ -88,10 +88,14 @@ PythonOpt = Annotated[str | None, typer.Option(
 
 
 def _interpreter(value: str | None) -> str | None:
-    """`--python` as typed: a path is relative to the current folder, a bare name is on PATH."""
-    if value is None or "/" not in value:
+    """`--python` as typed: a path (with a slash, or naming something in the current folder,
+    such as `.venv`) is relative to the current folder, any other name is on PATH."""
+    if value is None:
         return value
-    return str(Path(value).expanduser().absolute())
+    path = Path(value).expanduser()
+    if "/" not in value and not path.exists():
+        return value
+    return str(path.absolute())
 
 
 class Format(str, Enum):

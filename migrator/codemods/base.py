@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ import libcst as cst
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.codemods.import_order import ImportOrder
+from migrator.codemods.source_roots import source_roots, strip_root
 
 
 class CodemodConfig(BaseModel):
@@ -68,10 +70,19 @@ class Codemod(ABC, Generic[ConfigT]):
         """The target's own import order, for the imports a transform adds or rewrites."""
         return ImportOrder.of(self.root)
 
+    @cached_property
+    def source_roots(self) -> tuple[str, ...]:
+        """The target's source roots (`src` in a src layout), for module names."""
+        return source_roots(self.root)
+
     def selects(self, path: str) -> bool:
         """Whether the target-relative posix `path` is in this codemod's scope (`files` globs)."""
         globs = self.config.files
         return globs is None or any(glob_matches(g, path) for g in globs)
+
+    def prepare(self, paths: Sequence[str]) -> None:
+        """Called once with every Python file of the tree (target-relative) before any is
+        transformed, for a codemod whose work depends on other files (re-exports)."""
 
     @abstractmethod
     def may_apply(self, source: str) -> bool:
@@ -146,9 +157,11 @@ def glob_matches(glob: str, path: str) -> bool:
     return _glob_regex(glob).match(path) is not None
 
 
-def module_name_for(path: str) -> SourceFile:
-    """Describe a target-relative posix path as a module."""
-    parts = path[: -len(".py")].split("/") if path.endswith(".py") else path.split("/")
+def module_name_for(path: str, roots: Sequence[str] = ()) -> SourceFile:
+    """Describe a target-relative posix path as a module (`roots`: the target's source
+    roots, see `source_roots`; `src/svc/di.py` is `svc.di` when `src` is one)."""
+    name = strip_root(path, roots)
+    parts = name[: -len(".py")].split("/") if name.endswith(".py") else name.split("/")
     is_package = parts[-1] == "__init__"
     if is_package:
         parts = parts[:-1]

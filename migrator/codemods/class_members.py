@@ -20,6 +20,7 @@ from migrator.codemods.import_resolution import (
     module_source,
     split_dotted,
 )
+from migrator.codemods.source_roots import source_roots
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def resolve_base(
 def _imported_as(
     tree: cst.Module, module: str, path: Path, root: Path, local: str
 ) -> tuple[str, str] | None:
-    file = module_name_for(path.relative_to(root).as_posix())
+    file = module_name_for(path.relative_to(root).as_posix(), source_roots(root))
     for stmt in tree.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue

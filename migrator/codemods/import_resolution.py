@@ -18,6 +18,7 @@ import libcst as cst
 from pydantic import AfterValidator
 
 from migrator.codemods.base import SourceFile
+from migrator.codemods.source_roots import module_file
 
 Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 """A statement in a block body (what `Module.body` and `IndentedBlock.body` hold)."""
@@ -121,14 +122,9 @@ def split_dotted(dotted: str) -> tuple[str, str]:
 
 
 def module_source(root: Path, module: str) -> Path | None:
-    """The file defining `module` inside the tree at `root` (`a/b.py` or `a/b/__init__.py`)."""
-    if not module:
-        return None
-    base = root.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The file defining `module` inside the tree at `root` (`a/b.py` or `a/b/__init__.py`,
+    or the same under a source root such as `src/`)."""
+    return module_file(root, module)
 
 
 def parse_import_line(line: str) -> list[tuple[str, str | None, str | None]]:

@@ -51,7 +51,11 @@ from migrator.codemods.import_resolution import (
     split_dotted,
 )
 from migrator.codemods.names import dotted_problem
+from migrator.codemods.reexports import reexported_moves
 from migrator.codemods.statement_spans import mentioning, quiet_statements
+
+_CHAIN = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+"""A dotted name in a string annotation (`bs.BlobStore` in `"list[bs.BlobStore]"`)."""
 
 
 class MoveConfig(CodemodConfig):
@@ -142,7 +146,17 @@ class Move(Codemod[MoveConfig]):
 
     @cached_property
     def table(self) -> MoveTable:
-        return MoveTable.of(self.config.moves)
+        return MoveTable.of({**self.reexported, **self.config.moves})
+
+    def __init__(self, config: MoveConfig, root: Path) -> None:
+        super().__init__(config, root)
+        self.reexported: dict[str, str] = {}
+        """Paths the tree re-exports a renamed moved symbol under (see `reexports`)."""
+
+    def prepare(self, paths: Sequence[str]) -> None:
+        self.reexported = reexported_moves(self.root, paths, self.config.moves, renames_cleanly)
+        for cached in ("table", "needles"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def needles(self) -> frozenset[str]:
@@ -494,6 +508,13 @@ def _walk_scoped(
         stack.extend((child, inner) for child in ast.iter_child_nodes(node) if wanted(child))
 
 
+def renames_cleanly(code: str, old: str, new: str) -> bool:
+    """Whether a module whose one from-import binds `old` (a symbol moving under the name
+    `new`) ends up binding `new` instead: `new` is not spelled in it and `old` is bound
+    only by that import (see `_plan_renames`)."""
+    return not re.search(rf"\b{re.escape(new)}\b", code) and _unshadowed(code, old, 1)
+
+
 def _unshadowed(code: str, name: str, imports: int) -> bool:
     """Whether `name` is provably bound only by the `imports` module-level from-imports
     being renamed, with every use after them, so that scope analysis would tie every use
@@ -608,6 +629,10 @@ class _MoveTransformer(cst.CSTTransformer):
         """ids of expressions an attribute is read from (`x` in `x.y`)."""
         self._not_uses: set[int] = set()
         """ids of Names that are not uses of a name: attributes (`y` in `x.y`), keywords."""
+        self._rebound: dict[str, str] = {}
+        """Local name a from-import bound -> the name its rewritten import binds instead."""
+        self._string_chains: list[str] = []
+        """Dotted chains left in string annotations that go through an `import a.b` binding."""
         self._annotation_depth = 0
         self._all_depth = 0
 
@@ -750,6 +775,8 @@ class _MoveTransformer(cst.CSTTransformer):
             groups.setdefault(new_parent, []).append(
                 (i, alias.with_changes(name=cst.Name(new_leaf), asname=asname))
             )
+            local = alias.evaluated_alias or name
+            self._rebound[local] = cast(cst.Name, asname.name).value if asname else new_leaf
         if not groups:
             return node, []
         self.rewrites += 1
@@ -846,6 +873,8 @@ class _MoveTransformer(cst.CSTTransformer):
             return updated_node
         old, new = hit
         self.rewrites += 1
+        if self._stays_bound(bound, new):
+            return dotted_node(root.value + new[len(bound) :])
         inner: cst.BaseExpression = original_node.value
         while isinstance(inner, cst.Attribute):
             self._plain_chains.pop(id(inner), None)
@@ -856,6 +885,11 @@ class _MoveTransformer(cst.CSTTransformer):
         if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
             self._import_for_chain(root.value, old, new, id(original_node) in self._continued)
         return dotted_node(new)
+
+    def _stays_bound(self, bound: str, new: str) -> bool:
+        """The new path lies in the module a name binds, which does not move itself
+        (`di.Services` -> `di.AppContainer` after `from svc import di`)."""
+        return bool(bound) and new.startswith(bound + ".") and self.table.lookup(bound) is None
 
     def _import_for_chain(self, local: str, old: str, new: str, continued: bool) -> None:
         """The chain no longer goes through the import that bound it: import its new module."""
@@ -878,14 +912,19 @@ class _MoveTransformer(cst.CSTTransformer):
             statement = self.plan.module_statements.get(
                 longest or "", self.plan.root_statements[local]
             )
-        if not module or module in self._added_modules or module in self.plan.imported_modules:
+        if not module or module in self._added_modules or module in self._imported_after:
             return
         self._added_modules.add(module)
         self.added_after.setdefault(id(statement), []).append(module)
 
+    @cached_property
+    def _imported_after(self) -> set[str]:
+        """The `import x.y` names the file has once its own imports are rewritten."""
+        return {self.table.target(m) or m for m in self.plan.imported_modules}
+
     def unused_bindings(self) -> set[tuple[str, str]]:
         """The bindings chain rewrites left without any use (and only those)."""
-        chains = [*self._plain_chains.values(), *self._needed]
+        chains = [*self._plain_chains.values(), *self._string_chains, *self._needed]
         unused = set()
         for kind, name in self.maybe_unused:
             if kind == "local":
@@ -893,7 +932,7 @@ class _MoveTransformer(cst.CSTTransformer):
             else:
                 used = any(matches_prefix(c, name) for c in chains)
             if not used:
-                unused.add((kind, name))
+                unused.add((kind, self._rebound.get(name, name) if kind == "local" else name))
         return unused
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
@@ -974,6 +1013,9 @@ class _MoveTransformer(cst.CSTTransformer):
         return updated_node.with_changes(parts=[cst.FormattedStringText(value=new)])
 
     def _string_target(self, content: str) -> str | None:
+        if self._annotation_depth:
+            # chains through the file's imports first (`"bs.BlobStore"` after `import x as bs`)
+            content = _CHAIN.sub(lambda m: self._annotation_chain(m.group(0)), content)
         new = rewrite_value(content, self.table)
         if new is not None:
             return new
@@ -993,6 +1035,35 @@ class _MoveTransformer(cst.CSTTransformer):
                 content,
             )
         return content
+
+    def _annotation_chain(self, chain: str) -> str:
+        """A dotted name in a string annotation whose root an import binds, as
+        `leave_Attribute` treats the same chain written as code: the longest part that
+        names an old path is rewritten (and its new module imported), and a root it still
+        goes through counts as a use of that import."""
+        local, _, _ = chain.partition(".")
+        if local not in self.plan.roots:
+            return chain
+        bound = self.plan.roots[local]
+        segments = chain.split(".")
+        for end in range(len(segments), 1, -1):
+            dotted = ".".join(segments[:end])
+            full = dotted if not bound else bound + dotted[len(local) :]
+            hit = self.table.lookup(full)
+            if hit is None or hit[0] != full or (bound and len(full) <= len(bound)):
+                continue
+            old, new = hit
+            if self._stays_bound(bound, new):
+                self._name_uses[local] += 1
+                return ".".join([local + new[len(bound) :], *segments[end:]])
+            if bound or not any(matches_prefix(m, old) for m in self.plan.imported_modules):
+                self._import_for_chain(local, old, new, end < len(segments))
+            return ".".join([new, *segments[end:]])
+        if bound:
+            self._name_uses[local] += 1
+        else:
+            self._string_chains.append(chain)
+        return chain
 
     # blocks: one import per new module
     def leave_IndentedBlock(

@@ -58,6 +58,7 @@ from migrator.codemods.import_resolution import (
     split_dotted,
 )
 from migrator.codemods.member_equivalence import MemberVerdict, compare_members
+from migrator.codemods.source_roots import defines_module
 
 
 class RebaseConfig(CodemodConfig):
@@ -151,7 +152,7 @@ class Rebase(Codemod[RebaseConfig]):
         return split_dotted(self.config.class_)[1]
 
     def selects(self, path: str) -> bool:
-        return super().selects(path) and _defines_module(path, self.module)
+        return super().selects(path) and defines_module(path, self.module, self.source_roots)
 
     def may_apply(self, source: str) -> bool:
         return f"class {self.class_name}" in source
@@ -260,7 +261,7 @@ class Rebase(Codemod[RebaseConfig]):
         path = module_source(self.root, self.module)
         if path is None or not self.selects(path.relative_to(self.root).as_posix()):
             return []
-        file = module_name_for(path.relative_to(self.root).as_posix())
+        file = module_name_for(path.relative_to(self.root).as_posix(), self.source_roots)
         source = path.read_text(encoding="utf-8", errors="replace")
         if f"class {self.class_name}" not in source:
             return []
@@ -278,11 +279,6 @@ def _unsafe_drop(class_name: str, owner: str, verdict: MemberVerdict) -> str:
         f"is built from {reads}, which {class_name} re-declares, so it is not the "
         f"{verdict.name} {class_name} ends up with (keep {verdict.name}, or drop {reads} too)"
     )
-
-
-def _defines_module(path: str, module: str) -> bool:
-    stem = module.replace(".", "/")
-    return path in (f"{stem}.py", f"{stem}/__init__.py")
 
 
 def _owner_local(member: str, owners: dict[str, BaseSpec], specs: list[BaseSpec]) -> str:

@@ -90,7 +90,7 @@ class Remove(Codemod[RemoveConfig]):
         return frozenset(out)
 
     def selects(self, path: str) -> bool:
-        return super().selects(path) and module_name_for(path).module in self.modules
+        return super().selects(path) and module_name_for(path, self.source_roots).module in self.modules
 
     def may_apply(self, source: str) -> bool:
         return any(path.rpartition(".")[2] in source for path in self.config.symbols)

@@ -9,14 +9,18 @@ file the symbol is handled as a `move` to the same module under the new name: im
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 from pydantic import Field, field_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import DOTTED, split_dotted
-from migrator.codemods.move import MoveTable, apply_moves
+from migrator.codemods.move import MoveTable, apply_moves, renames_cleanly
 from migrator.codemods.names import binding_problem, dotted_problem
+from migrator.codemods.reexports import reexported_moves
 
 
 class RenameConfig(CodemodConfig):
@@ -67,13 +71,25 @@ class Rename(Codemod[RenameConfig]):
     def old_name(self) -> str:
         return split_dotted(self.config.symbol)[1]
 
+    @property
+    def moves(self) -> dict[str, str]:
+        return {self.config.symbol: f"{self.defining_module}.{self.config.to}"}
+
+    def __init__(self, config: RenameConfig, root: Path) -> None:
+        super().__init__(config, root)
+        self.reexported: dict[str, str] = {}
+        """Paths the tree re-exports the symbol under (see `reexports`): they move too."""
+
+    def prepare(self, paths: Sequence[str]) -> None:
+        self.reexported = reexported_moves(self.root, paths, self.moves, renames_cleanly)
+
     def may_apply(self, source: str) -> bool:
         return self.old_name in source
 
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         if self.old_name == self.config.to:
             return module, 0
-        table = MoveTable.of({self.config.symbol: f"{self.defining_module}.{self.config.to}"})
+        table = MoveTable.of({**self.reexported, **self.moves})
         module, rewrites = apply_moves(module, file, table, self.root, self.import_order)
         if file.module == self.defining_module:
             module, n = rename_definition(module, self.old_name, self.config.to)

@@ -128,7 +128,10 @@ def run_codemods(
     """
     report = CodemodReport()
     candidates: list[tuple[str, bytes]] = []
-    for path in list_python_files(root):
+    paths = list_python_files(root)
+    for codemod in codemods:
+        codemod.prepare(paths)
+    for path in paths:
         if (root / path).is_symlink():
             report.skipped_links.append(path)
             continue
@@ -208,7 +211,7 @@ def transform_files(
 
 
 def _transform_file(codemods: Sequence[Codemod], path: str, raw: bytes) -> _FileResult:
-    file = module_name_for(path)
+    file = module_name_for(path, codemods[0].source_roots if codemods else ())
     text: str | None = raw.decode("utf-8", "replace")
     module: cst.Module | None = None
     counts: dict[str, int] = {}

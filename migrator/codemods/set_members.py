@@ -45,6 +45,7 @@ from migrator.codemods.import_resolution import (
     split_dotted,
 )
 from migrator.codemods.member_equivalence import base_reads
+from migrator.codemods.source_roots import defines_module
 
 
 class MemberSnippet(BaseModel):
@@ -135,8 +136,7 @@ class SetMembers(Codemod[SetMembersConfig]):
         return split_dotted(self.config.class_)[1]
 
     def selects(self, path: str) -> bool:
-        stem = self.module.replace(".", "/")
-        return super().selects(path) and path in (f"{stem}.py", f"{stem}/__init__.py")
+        return super().selects(path) and defines_module(path, self.module, self.source_roots)
 
     def may_apply(self, source: str) -> bool:
         return f"class {self.class_name}" in source

@@ -163,7 +163,13 @@ def infer_answers(questions: dict[str, Question], given: dict[str, Any], app: Pr
             continue
         located = _location_answer(question, locations or {})
         inferred = located or _string_answer(question, app)
-        if inferred is not None:
+        refused = inferred is not None and inferred.written and question.refusal(
+            inferred.value, {**{q.name: q.default for q in questions.values()}, **given})
+        if inferred is not None and refused:
+            answers[name] = Answer(name, question.default, "default",
+                                   f"{inferred.evidence}, which suggests {inferred.value!r}, but the "
+                                   f"template's validator refuses it ({refused}); the template's default")
+        elif inferred is not None:
             answers[name] = inferred
         else:
             answers[name] = Answer(name, question.default, "default",

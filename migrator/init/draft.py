@@ -62,6 +62,9 @@ class Inference:
     checks: list[Entry]
     checklist: list[str]
     ruff: str | None
+    format_differs: list[str] = field(default_factory=list)
+    """`key: app's value, template's value` where the app's `ruff format` settings differ
+    from those the template's files are formatted with."""
     plan: DraftPlan = field(init=False)
 
     @property
@@ -184,8 +187,11 @@ def _infer(template: Template, app: Project, data: list[str]) -> Inference:
         *checklist.broken_import_items(app, final, plan_moves, gone),
         *checklist.rebase_items(rebases),
     ]
+    mine, theirs = app.ruff_format, final.ruff_format
+    differs = [f"{key}: {mine.get(key)!r} in the app, {theirs.get(key)!r} in the template"
+               for key in sorted(set(mine) | set(theirs)) if mine.get(key) != theirs.get(key)]
     inference = Inference(app.root, src, answers, matching, symbol_moves, files, identical, rebases,
-                          deletions, checks, items, app.configures("ruff"))
+                          deletions, checks, items, app.configures("ruff"), differs)
     inference.plan = build_plan(inference, app.name or app.root.name)
     return inference
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from migrator.codemods.source_roots import source_roots
 from migrator.init.definitions import ModuleIndex
 from migrator.init.reader import index_source
 
@@ -55,12 +56,13 @@ def index_tree(root: Path, paths: Iterable[str] | None = None) -> dict[str, Modu
     """Module name -> index, for every Python file below root that parses, with the names
     each module re-exports or aliases materialised as its own (see `follow_reexports`)."""
     modules: dict[str, ModuleIndex] = {}
+    roots = source_roots(root)
     for rel in python_files(root) if paths is None else paths:
         try:
             source = (root / rel).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        index = index_source(source, rel)
+        index = index_source(source, rel, roots)
         if index is not None:
             modules[index.module] = index
     follow_reexports(modules)

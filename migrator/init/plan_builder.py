@@ -132,15 +132,18 @@ def _delete_step(inference: Inference) -> Section | None:
 def _format_steps(inference: Inference) -> list[Section]:
     if not inference.ruff:
         return []
-    why = f"the app configures ruff ({inference.ruff})"
-    return [
-        Section(Entry({"name": "Sort the imports the codemods moved",
-                       "command": ["python", "-m", "ruff", "check", "--select", "I", "--fix", "--quiet", "."]},
-                      "medium", f"{why}; rewritten imports stand where the old ones stood")),
-        Section(Entry({"name": "Format the files the codemods touched",
-                       "command": ["python", "-m", "ruff", "format", "--quiet", "."]},
-                      "medium", f"{why}; leave this out if the project is not formatted with ruff")),
-    ]
+    # no import-sorting step: the codemods put the imports they write where the project's
+    # isort settings want them, and `ruff check --fix .` would re-sort every file of the app
+    why = (f"the app configures ruff ({inference.ruff}); this formats every file of the project, "
+           "the template's included; leave it out if the project is not formatted with ruff")
+    step = {"name": "Format the project with ruff",
+            "command": ["python", "-m", "ruff", "format", "--quiet", "."]}
+    if inference.format_differs:
+        question = ("the app formats with other settings than the template's files are formatted "
+                    f"with ({'; '.join(inference.format_differs)}), so this reformats the "
+                    "template's files too (they then differ from the template); format anyway?")
+        return [Section(Entry(step, "medium", why, question=question))]
+    return [Section(Entry(step, "medium", why))]
 
 
 def build_plan(inference: Inference, app_name: str) -> DraftPlan:

@@ -115,6 +115,13 @@ class Project:
         return None
 
     @property
+    def ruff_format(self) -> dict[str, Any]:
+        """What `ruff format` reads from pyproject.toml: the line length (ruff's default 88)
+        and the `[tool.ruff.format]` settings."""
+        ruff = self.pyproject.get("tool", {}).get("ruff", {})
+        return {"line-length": ruff.get("line-length", 88), **ruff.get("format", {})}
+
+    @property
     def pytest_markers(self) -> list[str]:
         markers = self.pyproject.get("tool", {}).get("pytest", {}).get("ini_options", {}).get("markers", [])
         return [str(m) for m in markers]

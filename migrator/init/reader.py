@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from migrator.codemods.base import module_name_for
 from migrator.init.definitions import (
@@ -281,9 +281,10 @@ def _members(node: ast.ClassDef) -> dict[str, Member]:
     return members
 
 
-def index_source(source: str, path: str) -> ModuleIndex | None:
-    """Index one module's source; None when it does not parse."""
-    described = module_name_for(path)
+def index_source(source: str, path: str, roots: Sequence[str] = ()) -> ModuleIndex | None:
+    """Index one module's source; None when it does not parse (`roots`: the tree's source
+    roots, see `migrator.codemods.source_roots`)."""
+    described = module_name_for(path, roots)
     index = ModuleIndex(described.module, path, described.is_package)
     try:
         tree = ast.parse(source, filename=path)

@@ -28,6 +28,7 @@ from migrator.codemods.class_members import ClassSource, class_chain
 from migrator.codemods.member_equivalence import Verdict, compare_members
 from migrator.codemods.move import Move, MoveConfig
 from migrator.codemods.rename import Rename, RenameConfig
+from migrator.codemods.source_roots import source_roots
 from migrator.init.definitions import ClassInfo
 from migrator.init.match import class_members
 from migrator.init.project import Project
@@ -185,7 +186,7 @@ def _few(names: list[str], limit: int = 6) -> str:
 def judge_members(rebase: Rebase, app: Project, template_root: Path, moves: dict[str, str]) -> None:
     """Fill `rebase.kept`, `dropped` and `verdicts` with the rebase codemod's comparison."""
     module, _, name = rebase.app_class.rpartition(".")
-    file = module_name_for(app.modules[module].path)
+    file = module_name_for(app.modules[module].path, source_roots(app.root))
     try:
         tree = cst.parse_module((app.root / file.path).read_text(encoding="utf-8"))
         if moves:

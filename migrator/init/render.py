@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from migrator.errors import UsageError
 from migrator.merge.toml import requirement_name
@@ -35,10 +36,24 @@ class Question:
     default: Any
     choices: tuple[Any, ...] = ()
     help: str = ""
+    validator: str = ""
+    """Copier's `validator`: a Jinja string that renders to an error message, or to nothing."""
 
     @property
     def is_flag(self) -> bool:
         return self.type == "bool"
+
+    def refusal(self, value: Any, context: dict[str, Any]) -> str | None:
+        """The validator's message for `value` (other answers from `context`), None when it
+        accepts it or cannot be evaluated here (Copier still validates when it renders)."""
+        if not self.validator:
+            return None
+        try:
+            env = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+            message = env.from_string(self.validator).render(**{**context, self.name: value})
+        except (jinja2.TemplateError, ImportError, TypeError, ValueError):
+            return None
+        return " ".join(message.split()) or None
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,7 @@ class Template:
             if isinstance(choices, dict):
                 choices = tuple(choices.values())
             found[name] = Question(name, kind, spec.get("default"), tuple(choices),
-                                   str(spec.get("help") or ""))
+                                   str(spec.get("help") or ""), str(spec.get("validator") or ""))
         return found
 
     def context(self, answers: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,9 @@
   entry points are taken; the app's identity (name, version, readme, ...) stays its own.
 - Every other table is merged key by key: keys only the template has are added (with the
   template's comments inside the tables it brings), keys both have keep the app's value.
+- isort's package lists (`known-first-party`, `known-third-party`, `known-local-folder`,
+  under ruff's or isort's own table) are unions: the template's packages (`app`, `common`)
+  are the project's too once it is applied, and the files it ships are sorted so.
 - A setting spelled two ways (ruff's legacy top-level `select` and `[tool.ruff.lint]
   select`) is merged in the app's spelling (see `migrator.merge.equivalent_keys`).
 
@@ -39,6 +42,12 @@ from migrator.merge.lines import Merged
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PEP621_LISTS = (("project", "dependencies"),)
 _PEP621_GROUPS = (("project", "optional-dependencies"), ("dependency-groups",))
+_ISORT_PACKAGE_LISTS = frozenset(
+    spelling
+    for key in ("known-first-party", "known-third-party", "known-local-folder")
+    for spelling in (key, key.replace("-", "_"))
+)
+"""isort settings that list packages: merged as unions (under a table named `isort`)."""
 # The app's identity (name, version, readme, ...) never comes from the template.
 _PROJECT_KEYS_TAKEN = {"dependencies", "optional-dependencies", "scripts", "gui-scripts", "entry-points"}
 
@@ -114,6 +123,14 @@ class _PyprojectMerge:
                 target.append(str(requirement))
                 self.added.append(f"{where}: {requirement}")
 
+    def union_strings(self, target: Array, incoming: Iterable[Any], where: str) -> None:
+        present = {str(item) for item in target}
+        for item in incoming:
+            if str(item) not in present:
+                present.add(str(item))
+                target.append(str(item))
+                self.added.append(f"{where}: {item}")
+
     def add_poetry_requirements(self, table: Any, incoming: Iterable[str], where: str) -> None:
         names = {canonicalize_name(str(k)) for k in table}
         for requirement in incoming:
@@ -185,6 +202,8 @@ class _PyprojectMerge:
             is_requirements = here in _PEP621_LISTS or here[:-1] in _PEP621_GROUPS
             if is_requirements and isinstance(current, Array):
                 self.union_requirements(current, value, ".".join(here))
+            elif _is_isort_package_list(here) and isinstance(current, Array):
+                self.union_strings(current, value, ".".join(here))
             elif self.is_poetry_dependency_table(here) and _is_table(current):
                 self.merge_poetry_table(current, value, ".".join(here))
             elif _is_table(current) and _is_table(value):
@@ -224,6 +243,10 @@ _BACKEND_TOOLS = {
     "setuptools": "setuptools", "poetry": "poetry", "hatchling": "hatch", "pdm": "pdm",
     "flit_core": "flit", "maturin": "maturin",
 }
+
+
+def _is_isort_package_list(path: tuple[str, ...]) -> bool:
+    return len(path) >= 2 and path[-2] == "isort" and path[-1] in _ISORT_PACKAGE_LISTS
 
 
 def _backend_tool(document: Mapping[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from pydantic import field_validator
 
+from migrator.codemods.source_roots import source_roots, strip_root
 from migrator.errors import StepFailed
 from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
@@ -97,7 +98,8 @@ class DeleteStep(StepModel):
             raise StepFailed(
                 f"delete: {', '.join(missing)} not found", "remove them from the list or set missing_ok: true"
             )
-        modules = [m for p in present if (m := module_of(p))]
+        roots = source_roots(ctx.root)
+        modules = [m for p in present if (m := module_of(strip_root(p, roots)))]
         ctx.progress(f"scanning for references to {len(modules)} module(s)", None, None)
         scan = find_references(ctx.root, modules, exclude=present,
                                python=ctx.environment.python)

@@ -35,6 +35,7 @@ from migrator.codemods.import_resolution import DOTTED, matches_prefix
 from migrator.codemods.move import Move, MoveConfig, MoveTable
 from migrator.codemods.relative_imports import reanchor_relative_imports
 from migrator.codemods.runner import run_codemods
+from migrator.codemods.source_roots import source_roots
 from migrator.errors import CodemodParseError, PreflightError
 from migrator.paths import inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
@@ -53,14 +54,20 @@ class Relocation:
     old: str
     new: str
     is_package: bool
+    base: str = ""
+    """The source root both paths lie under: "" (the target) or `src/` in a src layout."""
 
     @property
     def source(self) -> str:
-        return module_path(self.old) + ("" if self.is_package else ".py")
+        return self.base + module_path(self.old) + ("" if self.is_package else ".py")
 
     @property
     def destination(self) -> str:
-        return module_path(self.new) + ("" if self.is_package else ".py")
+        return self.base + module_path(self.new) + ("" if self.is_package else ".py")
+
+    def path_of(self, dotted: str) -> str:
+        """Where the module or package `dotted` is, under this move's source root."""
+        return self.base + module_path(dotted)
 
 
 def listed_files(root: Path, folder: str) -> list[str]:
@@ -120,18 +127,25 @@ class RelocateStep(StepModel):
     def relocations(self, root: Path) -> list[Relocation]:
         """The moves, resolved and checked against the tree (PreflightError when refused)."""
         found = []
+        bases = ["", *(f"{folder}/" for folder in source_roots(root))]
         for old, new in self.moves.items():
-            for dotted in (old, new):
-                for rel in (module_path(dotted), module_path(dotted) + ".py"):
-                    inside_target(root, rel, what=f"relocate {old}: path")
-            is_module = (root / (module_path(old) + ".py")).is_file()
-            is_package = (root / module_path(old)).is_dir()
+            for base in bases:
+                for dotted in (old, new):
+                    for rel in (base + module_path(dotted), base + module_path(dotted) + ".py"):
+                        inside_target(root, rel, what=f"relocate {old}: path")
+            where = [b for b in bases if (root / (b + module_path(old) + ".py")).is_file()
+                     or (root / (b + module_path(old))).is_dir()]
+            base = where[0] if where else ""
+            is_module = (root / (base + module_path(old) + ".py")).is_file()
+            is_package = (root / (base + module_path(old))).is_dir()
             if is_module == is_package:
+                looked = " nor ".join(f"{b}{module_path(old)}.py nor {b}{module_path(old)}/"
+                                      for b in bases)
                 problem = ("both a module file and a package folder" if is_module else
-                           f"neither {module_path(old)}.py nor {module_path(old)}/")
+                           f"neither {looked}")
                 raise PreflightError(f"relocate {old}: the source is missing ({problem})",
                                      "name an existing module or package of the app")
-            found.append(Relocation(old, new, is_package))
+            found.append(Relocation(old, new, is_package, base))
         self._refuse_collisions(root, found)
         return found
 
@@ -142,13 +156,13 @@ class RelocateStep(StepModel):
                 raise PreflightError(f"relocate: {seen[move.new]} and {move.old} both move to "
                                      f"{move.new}", "give each source its own destination")
             seen[move.new] = move.old
-            for rel in (module_path(move.new), module_path(move.new) + ".py"):
+            for rel in (move.path_of(move.new), move.path_of(move.new) + ".py"):
                 if (root / rel).exists() or (root / rel).is_symlink():
                     raise PreflightError(f"relocate {move.old}: the destination {rel} exists",
                                          "choose a new name, or remove it in an earlier step")
             parts = move.new.split(".")
             for depth in range(1, len(parts)):
-                file = module_path(".".join(parts[:depth])) + ".py"
+                file = move.path_of(".".join(parts[:depth])) + ".py"
                 if (root / file).is_file():
                     raise PreflightError(f"relocate {move.old}: {file} is a module, so "
                                          f"{move.new} cannot be created inside it")
@@ -174,7 +188,7 @@ class RelocateStep(StepModel):
         files = self._files(ctx.root, found)
         ctx.progress(f"relocate: re-anchoring the relative imports of {len(files)} file(s)",
                      None, None)
-        reanchored = self._reanchored(ctx.root, files, table)
+        reanchored = self._reanchored(ctx.root, files, table, source_roots(ctx.root))
         created = self._create_packages(ctx.root, found)
         for old, new in files:
             (ctx.root / new).parent.mkdir(parents=True, exist_ok=True)
@@ -218,8 +232,8 @@ class RelocateStep(StepModel):
         return files
 
     @staticmethod
-    def _reanchored(root: Path, files: list[tuple[str, str]],
-                    table: MoveTable) -> dict[str, tuple[bytes, int]]:
+    def _reanchored(root: Path, files: list[tuple[str, str]], table: MoveTable,
+                    roots: tuple[str, ...]) -> dict[str, tuple[bytes, int]]:
         """new path -> (bytes, rewrites) of each moved Python file whose imports change.
 
         Everything is parsed before a file moves: one that does not parse fails the step
@@ -234,7 +248,7 @@ class RelocateStep(StepModel):
             except cst.ParserSyntaxError as exc:
                 raise CodemodParseError(old, exc.raw_line, exc.message) from None
             rewritten, count = reanchor_relative_imports(
-                module, module_name_for(old), module_name_for(new), table)
+                module, module_name_for(old, roots), module_name_for(new, roots), table)
             if count:
                 out[new] = (rewritten.bytes, count)
         return out
@@ -246,7 +260,7 @@ class RelocateStep(StepModel):
         for move in found:
             parts = move.new.split(".")
             for depth in range(1, len(parts)):
-                folder = PurePosixPath(module_path(".".join(parts[:depth])))
+                folder = PurePosixPath(move.path_of(".".join(parts[:depth])))
                 if not (root / folder).exists():
                     (root / folder).mkdir(parents=True)
                     (root / folder / "__init__.py").write_bytes(b"")

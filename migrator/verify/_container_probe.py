@@ -106,11 +106,15 @@ def _provides(provider):
 
 
 # -- Provide[...] markers ---------------------------------------------------------------------
-def module_files(packages):
-    """(module name, path) of every Python file of the packages (or modules) named."""
+def module_files(packages, roots=()):
+    """(module name, path) of every Python file of the packages (or modules) named, in the
+    app's folder or under one of its source roots (`src/` of a src layout)."""
     found = []
     for package in packages:
-        base = os.path.join(*package.split("."))
+        stem = os.path.join(*package.split("."))
+        base = next((candidate for candidate in (stem, *(os.path.join(r, stem) for r in roots))
+                     if os.path.isfile(candidate + ".py") or os.path.isdir(candidate)), stem)
+        prefix = len(base.split(os.sep)) - len(package.split("."))  # the source root's parts
         if os.path.isfile(base + ".py"):
             found.append((package, base + ".py"))
             continue
@@ -119,7 +123,7 @@ def module_files(packages):
             for file in sorted(files):
                 if file.endswith(".py"):
                     path = os.path.join(folder, file)
-                    parts = path[: -len(".py")].split(os.sep)
+                    parts = path[: -len(".py")].split(os.sep)[prefix:]
                     if parts[-1] == "__init__":
                         parts.pop()
                     found.append((".".join(parts), path))
@@ -135,11 +139,11 @@ def marker_nodes(tree):
                 yield node
 
 
-def marker_report(container, name, packages, wiring):
+def marker_report(container, name, packages, wiring, roots=()):
     """(markers checked, modules with markers, problems)."""
     providers_map = wiring.ProvidersMap(container)
     checked, modules, problems = 0, 0, []
-    for module_name, path in module_files(packages):
+    for module_name, path in module_files(packages, roots):
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
         if not any(f"{name}[" in source for name in MARKER_NAMES):
@@ -200,7 +204,7 @@ def probe(spec):
         provider.override(settings)
     shared, inline, problems = singleton_report(container_cls, providers)
     checked, modules, marker_problems = marker_report(
-        container, container_cls.__name__, spec["packages"], wiring)
+        container, container_cls.__name__, spec["packages"], wiring, spec.get("source_roots", []))
     return {"singletons": shared, "inline": inline, "markers": checked, "modules": modules,
             "problems": problems + marker_problems}
 
@@ -211,6 +215,8 @@ def main():
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         sys.path[0] = os.getcwd()
     spec = json.loads(sys.argv[1])
+    roots = spec.get("source_roots", [])
+    sys.path[1:1] = [os.path.join(os.getcwd(), root) for root in roots]
     try:
         result = probe(spec)
     except Exception as exc:  # noqa: BLE001 - any failure to build is the check's evidence

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, field_validator
 
 from migrator.codemods.import_resolution import DOTTED
+from migrator.codemods.source_roots import source_roots
 from migrator.environment import AppEnvironment
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import run_command, tail
@@ -89,15 +91,17 @@ class ContainerCheck(CheckModel):
                 raise ValueError(f"{package!r} is not a dotted package name like app")
         return packages
 
-    def spec(self) -> dict[str, Any]:
-        """What the probe is asked to do."""
+    def spec(self, roots: Sequence[str] = ()) -> dict[str, Any]:
+        """What the probe is asked to do (`roots`: the app's source roots, see
+        `migrator.codemods.source_roots`: they go on sys.path after the app's folder)."""
         return {"container": self.container_class, "settings": self.settings,
                 "settings_provider": self.settings_provider,
-                "packages": self.packages or [self.container_class.partition(".")[0]]}
+                "packages": self.packages or [self.container_class.partition(".")[0]],
+                "source_roots": list(roots)}
 
-    def argv(self, environment: AppEnvironment | None) -> list[str]:
+    def argv(self, environment: AppEnvironment | None, roots: Sequence[str] = ()) -> list[str]:
         python = environment.python if environment is not None else "python"
-        return [python, str(PROBE), json.dumps(self.spec())]
+        return [python, str(PROBE), json.dumps(self.spec(roots))]
 
     def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
         return [self.argv(environment)]
@@ -107,7 +111,7 @@ class ContainerCheck(CheckModel):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        argv = self.argv(ctx.environment)
+        argv = self.argv(ctx.environment, source_roots(ctx.root))
         env = {**ctx.environment.variables(), **{k: ctx.expand(v) for k, v in self.env.items()}}
         done = run_command(argv, ctx.root, env, self.timeout)
 

@@ -15,20 +15,23 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Sequence
 from typing import ClassVar
 
 from pydantic import field_validator
 
+from migrator.codemods.source_roots import source_roots
 from migrator.environment import AppEnvironment
 from migrator.merge.dotenv import dotenv_variables
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import run_command, tail
 from migrator.verify.registry import register_check
 
-# Runs in the subprocess: argv[1] = "module.Class"; prints {"fields": {...}, "case_sensitive": b}.
+# Runs in the subprocess: argv[1] = "module.Class", argv[2:] = the app's source roots (`src`
+# of a src layout, on sys.path after the app's folder); prints {"fields": {...}, "case_sensitive": b}.
 _LIST_FIELDS = r"""
 import importlib, json, sys
-sys.path.insert(0, ".")
+sys.path[0:0] = [".", *sys.argv[2:]]
 module_name, _, class_name = sys.argv[1].rpartition(".")
 cls = getattr(importlib.import_module(module_name), class_name)
 config = getattr(cls, "model_config", {}) or {}
@@ -69,9 +72,9 @@ class EnvExampleCheck(CheckModel):
             raise ValueError(f"{value!r} is not a dotted class path like app.config.Settings")
         return value
 
-    def argv(self, environment: AppEnvironment) -> list[str]:
+    def argv(self, environment: AppEnvironment, roots: Sequence[str] = ()) -> list[str]:
         """The app's interpreter imports the app's settings class and lists its fields."""
-        return [environment.python, "-c", _LIST_FIELDS, self.settings]
+        return [environment.python, "-c", _LIST_FIELDS, self.settings, *roots]
 
     def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
         python = environment.python if environment is not None else "python"
@@ -82,7 +85,7 @@ class EnvExampleCheck(CheckModel):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         started = time.monotonic()
-        argv = self.argv(ctx.environment)
+        argv = self.argv(ctx.environment, source_roots(ctx.root))
 
         def result(passed: bool, summary: str, evidence: list[str]) -> CheckResult:
             return CheckResult(self.name, passed, time.monotonic() - started, summary, evidence, [argv])

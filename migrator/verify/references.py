@@ -28,7 +28,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -37,6 +37,7 @@ from pydantic import field_validator
 
 from migrator.codemods.base import module_name_for
 from migrator.codemods.runner import list_python_files
+from migrator.codemods.source_roots import source_roots
 from migrator.verify._reference_scan import MARKER, scan_source
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.registry import register_check
@@ -75,8 +76,8 @@ class ReferenceScan:
     files_scanned: int = 0
 
 
-def _package_of(path: str) -> str:
-    file = module_name_for(path)
+def _package_of(path: str, roots: Sequence[str] = ()) -> str:
+    file = module_name_for(path, roots)
     return file.module if file.is_package else file.module.rpartition(".")[0]
 
 
@@ -100,6 +101,7 @@ def find_references(
         return scan
     # a reference spells the module's last segment somewhere in the file's text
     needles = {m.rpartition(".")[2] for m in wanted}
+    roots = source_roots(root)
     newer_syntax: list[tuple[str, str]] = []
     for path in list_python_files(root):
         if _inside_any(path, exclude):
@@ -109,7 +111,7 @@ def find_references(
         if not any(n.encode() in source for n in needles):
             continue
         try:
-            found, ignored = scan_source(path, _package_of(path), source, wanted)
+            found, ignored = scan_source(path, _package_of(path, roots), source, wanted)
         except SyntaxError as exc:
             if python is None or Path(python).resolve() == Path(sys.executable).resolve():
                 scan.unparsable.append(f"{path}:{exc.lineno or 1}: {exc.msg}")
@@ -129,7 +131,7 @@ def _scan_in_app_interpreter(root: Path, modules: list[str], paths: list[str], p
                              scan: ReferenceScan) -> None:
     """Scan `paths` with `python` (its `ast`), adding what it finds to `scan`."""
     request = {"modules": modules,
-               "files": [[p, _package_of(p), str(root / p)] for p in paths]}
+               "files": [[p, _package_of(p, source_roots(root)), str(root / p)] for p in paths]}
     try:
         done = subprocess.run([python, str(SCANNER)], input=json.dumps(request), cwd=root,
                               capture_output=True, text=True, timeout=300, check=False)

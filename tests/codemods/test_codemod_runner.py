@@ -197,3 +197,45 @@ def test_a_codemod_crash_names_the_file_and_writes_nothing(tmp_path: Path) -> No
     with pytest.raises(StepFailed, match=r"^app/b.py: codemod move failed: RuntimeError\('boom'\)"):
         run_codemods(root, [Exploding(MoveConfig(moves=S3), root)], jobs=1)
     assert (root / "app/a.py").read_text() == line
+
+
+REEXPORTING_TREE = {
+    "svc/__init__.py": "from .di import Services\n\n__all__ = [\"Services\"]\n",
+    "svc/di.py": "class Services:\n    pass\n",
+    "svc/infra/__init__.py": "from .blobstore import BlobStore\n\n__all__ = [\"BlobStore\"]\n",
+    "svc/infra/blobstore.py": "class BlobStore:\n    pass\n",
+    "svc/infra/fallback.py": (
+        "try:\n    from svc.infra.blobstore import BlobStore\nexcept ImportError:\n"
+        "    BlobStore = None\n"
+    ),
+    "svc/web.py": (
+        "from svc import Services\nfrom svc.infra import BlobStore\nfrom svc.infra.fallback import "
+        "BlobStore as Maybe\n\nSTORE, CONTAINER, MAYBE = BlobStore(), Services(), Maybe\n"
+    ),
+    "test_web.py": ('from unittest import mock\n\nPATCH = mock.patch("svc.infra.BlobStore")\n'
+                    'WHERE_USED = mock.patch("svc.web.BlobStore")\n'),
+}
+
+
+def test_a_renamed_symbol_a_package_re_exports_moves_for_its_importers(tmp_path: Path) -> None:
+    """`svc.infra` re-exports BlobStore; once its import says S3Service, `svc.infra.BlobStore`
+    is `svc.infra.S3Service`, so what imported or patched it there follows (and a patch
+    where it is used, `svc.web.BlobStore`, follows the name svc.web now binds). A module
+    that binds the name again, as fallback.py does, re-exports something else: left alone."""
+    root = _repo(tmp_path, {**REEXPORTING_TREE, "common/__init__.py": "",
+                            "common/storage/__init__.py": "",
+                            "common/storage/s3_service.py": "class S3Service:\n    pass\n"})
+    move = _move(root, {"svc.infra.blobstore.BlobStore": "common.storage.s3_service.S3Service"})
+    rename = Rename(RenameConfig(symbol="svc.di.Services", to="AppContainer"), root)
+    run_codemods(root, [move, rename], jobs=1)
+
+    assert (root / "svc/web.py").read_text() == (
+        "from svc import AppContainer\nfrom svc.infra import S3Service\n"
+        "from svc.infra.fallback import BlobStore as Maybe\n\n"
+        "STORE, CONTAINER, MAYBE = S3Service(), AppContainer(), Maybe\n")
+    assert (root / "test_web.py").read_text() == (
+        'from unittest import mock\n\nPATCH = mock.patch("svc.infra.S3Service")\n'
+        'WHERE_USED = mock.patch("svc.web.S3Service")\n')
+    checked = subprocess.run(["python", "-c", "import svc.web"], cwd=root, capture_output=True,
+                             text=True, check=False)
+    assert checked.returncode == 0, checked.stderr

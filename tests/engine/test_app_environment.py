@@ -238,3 +238,15 @@ def test_a_bare_context_uses_the_tools_interpreter() -> None:
     tool = AppEnvironment.of_tool()
     assert tool.python == str(Path(sys.executable).absolute())
     assert tool.origin == "the migrator's own interpreter"
+
+
+def test_python_option_names_a_folder_of_the_current_directory(tmp_path: Path, monkeypatch) -> None:
+    """`--python .venv` in the folder that holds .venv: that folder, not a command `.venv` on
+    PATH (which refused the run with "'.venv' is not on PATH")."""
+    from migrator.cli import _interpreter
+
+    (tmp_path / ".venv").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert _interpreter(".venv") == str(tmp_path / ".venv")
+    assert _interpreter("python3") == "python3"
+    assert _interpreter("envs/py") == str(tmp_path / "envs/py")

@@ -8,6 +8,7 @@ with their evidence, the copier lists, checks, and a target inside a monorepo.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -397,3 +398,61 @@ def test_a_class_the_template_offers_under_an_alias_matches_it(mini_template: Pa
     match = inference.matching.modules["app.stopper"]
     assert (match.template_module, match.score, match.decision) == ("lib.core.shutdown", 1.0, "move")
     assert "Stopper with 5 of its 5 public members" in match.evidence()
+
+
+def test_a_src_layout_names_modules_as_they_are_imported(mini_template: Path, make_app: MakeApp) -> None:
+    """`src/app/web/health.py` (no `src/__init__.py`) is the module `app.web.health`."""
+    code = {k: v for k, v in BASE_APP.items() if k.startswith("app/")}
+    inference = run(mini_template, make_app({f"src/{k}": v for k, v in code.items()},
+                                            remove=tuple(code)))
+
+    assert not any(m.startswith("src.") for m in inference.matching.modules)
+    assert active_moves(inference)["app.web.health"] == "lib.web.health"
+
+
+def test_an_inferred_answer_the_template_validator_refuses_keeps_the_default(
+        mini_template: Path, make_app: MakeApp, tmp_path: Path) -> None:
+    """The app keeps its container outside `app/` (core/container.py); the template only
+    accepts a module inside the app package. init used to answer `core.container` and
+    then fail to render the template with its own answer."""
+    template = tmp_path / "strict"
+    shutil.copytree(mini_template, template)
+    config = template / "copier.yml"
+    config.write_text(config.read_text().replace(
+        "  default: app.container\n",
+        "  default: app.container\n  validator: >-\n"
+        "    {% if not (container_module | regex_search('^app(\\\\.[a-z_]+)+$')) %}\n"
+        "    Use a module inside the app package.\n    {% endif %}\n"))
+    container = BASE_APP["app/container.py"]
+    inference = run(template, make_app({"core/__init__.py": "", "core/container.py": container},
+                                       remove=("app/container.py",)))
+
+    answer = inference.answers["container_module"]
+    assert (answer.value, answer.confidence) == ("app.container", "default")
+    assert "suggests 'core.container'" in answer.evidence
+    assert "refuses it (Use a module inside the app package.)" in answer.evidence
+
+
+def _format_steps(inference: Inference) -> list:
+    return [s.entry for s in inference.plan.steps
+            if "ruff" in str(s.entry.value.get("command", ""))]
+
+
+def test_no_import_sorting_step_and_formatting_only_with_the_templates_settings(
+        mini_template: Path, make_app: MakeApp, tmp_path: Path) -> None:
+    """The codemods place the imports they write, so no `ruff check --fix .` over the whole
+    app; `ruff format .` formats every file, the template's too, so it is a question when
+    the app formats with other settings than the template's files were formatted with."""
+    app = make_app()
+    differs = run(mini_template, app)  # the app: line-length 100; the template: 88
+    [step] = _format_steps(differs)
+    assert step.value["command"] == ["python", "-m", "ruff", "format", "--quiet", "."]
+    assert not step.active
+    assert "line-length: 100 in the app, 88 in the template" in (step.question or "")
+
+    template = tmp_path / "formatted"
+    shutil.copytree(mini_template, template)
+    pyproject = template / "template/pyproject.toml.jinja"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.ruff]\nline-length = 100\n")
+    [step] = _format_steps(run(template, app))
+    assert step.active and step.confidence == "medium"

@@ -248,11 +248,12 @@ def test_a_legacy_ruff_app_gets_the_templates_lint_settings_in_its_own_form():
     assert ruff["select"] == ["E", "F"] and ruff["ignore"] == ["E501"], "the app's values win"
     assert ruff["per-file-ignores"] == {"tests/*": ["S101"]}
     assert ruff["extend-exclude"] == ["alembic/versions"]
-    assert ruff["isort"] == {"known-first-party": ["app"], "known-third-party": ["alembic"]}
+    # isort's package lists are unions: the template's packages are the project's now
+    assert ruff["isort"] == {"known-first-party": ["app", "common"], "known-third-party": ["alembic"]}
     assert "# ruff 0.0.x reads lint settings at the top of [tool.ruff]" in merged.text
     assert merged.added == [
         "tool.ruff.extend-exclude", "tool.ruff.per-file-ignores",
-        "tool.ruff.isort.known-third-party",
+        "tool.ruff.isort.known-first-party: common", "tool.ruff.isort.known-third-party",
         ("tool.ruff.lint.preview: not merged (the app's [tool.ruff] uses the legacy top-level "
         "lint settings, which have no such key)"),
     ]
@@ -276,3 +277,24 @@ def test_an_app_without_lint_settings_takes_the_templates_form():
     assert ruff["line-length"] == 88
     assert ruff["lint"]["select"] == ["E", "F", "W", "I"]
     assert ruff["lint"]["isort"]["known-third-party"] == ["alembic"]
+
+
+def test_isort_package_lists_are_unions_in_every_spelling():
+    """An app whose own package is not `app` (`svc`, in a src layout ruff does not search
+    for `common`) keeps its list and gains the template's packages, so the files the
+    template ships stay sorted for the app's ruff or isort."""
+    app = (
+        '[tool.ruff]\nsrc = ["src"]\nselect = ["I"]\n\n[tool.ruff.isort]\n'
+        'known-first-party = ["svc", "app"]\n\n[tool.isort]\nknown_first_party = ["svc"]\n'
+    )
+    template = (
+        '[tool.ruff.lint.isort]\nknown-first-party = ["app", "common"]\n'
+        'known-third-party = ["alembic"]\n\n[tool.isort]\nknown_first_party = ["app", "common"]\n'
+    )
+    merged = merge_pyproject(app, template)
+    document = tomlkit.parse(merged.text)
+    assert document["tool"]["ruff"]["isort"]["known-first-party"] == ["svc", "app", "common"]
+    assert document["tool"]["ruff"]["isort"]["known-third-party"] == ["alembic"]
+    assert document["tool"]["isort"]["known_first_party"] == ["svc", "app", "common"]
+    assert "tool.ruff.isort.known-first-party: common" in merged.added
+    assert merge_pyproject(merged.text, template).text == merged.text

@@ -112,3 +112,21 @@ def test_a_docstring_mentioning_the_module_does_not_block(tmp_path, make_repo, m
     assert outcome.notes == [
         ("ignored app/factory.py:1: docstring 'Sets ``app.container = container`` for the "
         "routes.' mentions app.container (not a whole dotted value)")]
+
+
+def test_src_layout_modules_are_named_as_they_are_imported(tmp_path, make_repo, make_ctx):
+    """`src/svc/infra/blobstore.py` is the module `svc.infra.blobstore`: a relative import
+    of it from `src/svc/di.py` blocks the delete, under that name."""
+    target = make_repo(tmp_path / "t", {
+        "src/svc/__init__.py": "",
+        "src/svc/infra/__init__.py": "",
+        "src/svc/infra/blobstore.py": "class BlobStore: ...\n",
+        "src/svc/di.py": "from .infra.blobstore import BlobStore\n",
+        "test/test_store.py": "import svc.infra.blobstore\n",
+    })
+    step = DeleteStep.model_validate({"paths": ["src/svc/infra/blobstore.py"]})
+    with pytest.raises(DeleteRefused) as refused:
+        step.apply(make_ctx(target))
+    assert [(r.path, r.line) for r in refused.value.references] == [
+        ("src/svc/di.py", 1), ("test/test_store.py", 1)]
+    assert str(refused.value).startswith("delete refused: svc.infra.blobstore still referenced")

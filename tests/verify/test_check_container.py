@@ -8,6 +8,7 @@ connections.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -211,3 +212,16 @@ def test_settings_may_come_from_a_factory(tmp_path, ctx):
 def test_bad_settings_are_plan_errors(values):
     with pytest.raises(ValueError, match="is not a dotted"):
         check(**values)
+
+
+def test_a_src_layout_app_is_imported_from_src_and_its_markers_found(tmp_path, ctx):
+    """`src/app/` without `src/__init__.py`: the app is importable from src/, as its tests
+    import it; the probe puts src/ on sys.path and looks for markers there."""
+    app(tmp_path / "flat", CORRECT)
+    root = tmp_path / "src_layout"
+    (root / "src").mkdir(parents=True)
+    shutil.copytree(tmp_path / "flat" / "app", root / "src" / "app")
+    shutil.copytree(tmp_path / "flat" / "common", root / "common")
+    result = check().run(ctx(root))
+    assert result.passed, (result.summary, result.evidence)
+    assert result.summary.endswith("3 Provide[...] marker(s) in 1 module(s) resolve")

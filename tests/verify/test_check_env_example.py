@@ -81,3 +81,11 @@ def test_missing_file_and_bad_class_path(tmp_path, ctx):
     assert check().run(ctx(tmp_path)).summary == ".env.example does not exist"
     with pytest.raises(ValidationError, match="not a dotted class path"):
         check(settings="Settings")
+
+
+def test_a_src_layout_settings_class_is_imported_from_src(tmp_path, ctx):
+    write(tmp_path, {**{f"src/{k}" if k.startswith("app/") else k: v for k, v in TREE.items()},
+                     ".env.example": ("SECRET_KEY=x\nDATABASE_URL=\nDRAIN_AUTH_KEY=\n"
+                                      "MOUSER_API_KEY=\nOPENAI_MODEL_NAME=gpt\n")})
+    result = check().run(ctx(tmp_path))
+    assert result.passed, (result.summary, result.evidence)

@@ -1,0 +1,3 @@
+from svc.infra import blobstore
+
+E = blobstore.BlobStoreError

@@ -1,0 +1,5 @@
+import svc.infra.blobstore as bsmod
+
+
+def f(other: bsmod.BlobStore) -> "bsmod.helper":
+    pass

@@ -1,0 +1,3 @@
+import svc.di as d
+
+X = d.Services.config

@@ -1,0 +1,1 @@
+from .domain.catalog import CatalogService

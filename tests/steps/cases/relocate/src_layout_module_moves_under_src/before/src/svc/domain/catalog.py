@@ -1,0 +1,5 @@
+from ..infra.blobstore import BlobStore
+
+
+class CatalogService:
+    store: BlobStore
