@@ -53,6 +53,22 @@ def inside_target(root: Path, rel: str, *, what: str = "path") -> Path:
     return root / pure
 
 
+def touched_paths(root: Path, rel: str) -> list[str]:
+    """The target-relative paths a change at `rel` (already checked by `inside_target`)
+    reaches, in the spellings the folder's scans use: `rel` normalised (`./.env`, `app//x`
+    are `.env`, `app/x`), with its folders' symlinks resolved (`link/.env` is
+    `real/.env`), and fully resolved (a write follows a final symlink). Whoever saves
+    files before a change must save all of them."""
+    pure = PurePosixPath(rel.replace("\\", "/"))
+    real_root = root.resolve()
+    found = [pure.as_posix()]
+    parent = (real_root / pure.parent).resolve()
+    for path in (parent / pure.name, (real_root / pure).resolve()):
+        if path != real_root and real_root in path.parents:
+            found.append(path.relative_to(real_root).as_posix())
+    return list(dict.fromkeys(found))
+
+
 def nested_repository(root: Path, rel: PurePosixPath) -> str | None:
     """The folder of `rel` (or `rel` itself) below `root` that holds its own `.git`."""
     folder = root

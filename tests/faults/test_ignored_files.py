@@ -109,3 +109,63 @@ def test_a_damaged_saved_file_is_never_written_back(app_repo: Path, plans: Path)
 
     assert_one_error(back, 3, ".env", "does not settle")
     assert (app_repo / ".env").read_text() == "PLAN=1\n"  # left as the run left it
+
+
+def _config_folder_and_link(app: Path) -> None:
+    """`cfg/` (tracked) holds an ignored `.env`; `lnk` is a committed symlink to `cfg`."""
+    (app / "cfg").mkdir()
+    (app / "cfg" / "settings.py").write_text("X = 1\n")
+    (app / "lnk").symlink_to("cfg")
+    git(app, "add", "-A")
+    git(app, "commit", "-q", "-m", "cfg")
+    (app / "cfg" / ".env").write_text("CFG_SECRET=1\n")
+
+
+ODD_SPELLINGS = {
+    "dot slash": ("./.env", ".env"),
+    "double slash": ("cfg//.env", "cfg/.env"),
+    "dot inside": ("cfg/./.env", "cfg/.env"),
+    "through a folder link": ("lnk/.env", "cfg/.env"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_SPELLINGS))
+def test_an_ignored_file_named_in_another_spelling_is_saved_and_given_back(
+        app_repo: Path, plans: Path, name: str) -> None:
+    """The store is keyed by the scan's spelling: a step path that reaches the same file
+    another way (`./`, `//`, a symlinked folder) must save it all the same."""
+    _config_folder_and_link(app_repo)
+    spelled, real = ODD_SPELLINGS[name]
+    original = (app_repo / real).read_bytes()
+    plan = _plan(plans, f"  - write: {{path: '{spelled}', from: files/env}}\n")
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert json.loads(dry.stdout)["changes"]["ignored"] == {
+        "created": [], "modified": [real], "deleted": []}
+    assert_same(before, untouched(app_repo), "after the dry run")
+
+    before = state(app_repo)
+    real_run = migrate("apply", plan, "--target", app_repo)
+    assert real_run.exit_code == 0, real_run.stderr
+    assert (app_repo / real).read_text() == "PLAN=1\n"
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert (app_repo / real).read_bytes() == original
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_deleting_a_folder_through_a_link_saves_its_ignored_files(
+        app_repo: Path, plans: Path) -> None:
+    _config_folder_and_link(app_repo)
+    (app_repo / "cfg" / "sub").mkdir()
+    (app_repo / "cfg" / "sub" / "notes.txt").write_text("tracked\n")
+    git(app_repo, "add", "-A")
+    git(app_repo, "commit", "-q", "-m", "sub")
+    (app_repo / "cfg" / "sub" / "local.log").write_text("only here\n")   # ignored
+    plan = write_plan(plans, "name: drop-sub\nsteps:\n  - delete: [lnk/sub]\n"
+                      "verify:\n  - {name: fails, command: ['false']}\n")
+    before = state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo)
+    assert_one_error(run, 1, "verification failed")
+    assert (app_repo / "cfg" / "sub" / "local.log").read_text() == "only here\n"
+    assert_same(before, state(app_repo), "after the automatic rollback")
