@@ -9,6 +9,7 @@ through a symlink to somewhere outside the target.
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path, PurePosixPath
 
@@ -46,7 +47,7 @@ def inside_target(root: Path, rel: str, *, what: str = "path") -> Path:
         raise PathEscapesTarget(f"{what} {rel!r} is inside {nested}, a submodule or nested git "
                                 "repository; the migrator does not write into another repository")
     real_root = root.resolve()
-    resolved = (real_root / pure).resolve()
+    resolved = resolve(real_root / pure, f"{what} {rel!r}")
     if resolved == real_root or real_root not in resolved.parents:
         raise PathEscapesTarget(f"{what} {rel!r} resolves to {resolved} through a symlink, "
                                 "outside the target", "remove the symlink or change the path")
@@ -67,6 +68,21 @@ def touched_paths(root: Path, rel: str) -> list[str]:
         if path != real_root and real_root in path.parents:
             found.append(path.relative_to(real_root).as_posix())
     return list(dict.fromkeys(found))
+
+
+def resolve(path: Path, what: str) -> Path:
+    """`path.resolve()`, with a symlink loop refused as a path that leaves the target."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop (RuntimeError before 3.13)
+        raise PathEscapesTarget(f"{what} cannot be resolved: {_reason(exc)}",
+                                "remove the symlink loop or change the path") from None
+
+
+def _reason(exc: OSError | RuntimeError) -> str:
+    if isinstance(exc, OSError) and exc.errno != errno.ELOOP and exc.strerror:
+        return exc.strerror.lower()
+    return "a symlink loop"
 
 
 def nested_repository(root: Path, rel: PurePosixPath) -> str | None:

@@ -379,9 +379,11 @@ def _check_shipped_files(loader: _PlanLoader, item: _Item, model: Any, plan_dir:
 def load_plan(path: str | Path) -> Plan:
     """Read and validate a plan file; every problem is a PlanError naming file and line."""
     where = str(path)
-    plan_path = Path(path).resolve()
     try:
+        plan_path = Path(path).resolve()
         text = plan_path.read_text(encoding="utf-8")
+    except RuntimeError:  # resolving a symlink loop, before Python 3.13
+        raise PlanError(f"{where}: cannot read the plan: a symlink loop") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{where}: cannot read the plan: {getattr(exc, 'strerror', None) or exc}") from None
     root, document = _compose(text, where)

@@ -137,3 +137,13 @@ def test_names_that_would_not_compile_are_refused_at_plan_load(
         line = assert_one_error(migrate(*args), 2, "plan.yaml:", key)
         assert "keyword" in line or "identifier" in line or "dotted" in line, line
     assert_same(before, untouched(app_repo))
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_plan_file_that_is_a_symlink_loop(app_repo: Path, plans: Path, command: str) -> None:
+    os.symlink("b.yaml", plans / "a.yaml")
+    os.symlink("a.yaml", plans / "b.yaml")
+    before = untouched(app_repo)
+    run = migrate(command, plans / "a.yaml", "--target", app_repo)
+    assert_one_error(run, 2, "cannot read the plan: a symlink loop")
+    assert_same(before, untouched(app_repo))

@@ -149,3 +149,25 @@ def test_copier_never_writes_through_a_committed_link_out_of_the_target(
     assert list(elsewhere.iterdir()) == []
     assert_one_error(run, 4, "'common", "outside the target")
     assert_same(before, untouched(app_repo) if dry_run else state(app_repo))
+
+
+@pytest.mark.parametrize("rel", ["loop/x.py", "loop"], ids=repr)
+@pytest.mark.parametrize("kind", ["write", "delete"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_path_through_a_symlink_loop_is_one_clear_refusal(
+        app_repo: Path, plans: Path, rel: str, kind: str, dry_run: bool) -> None:
+    """Resolving `loop/x.py` (loop -> other -> loop) raises in pathlib; it must be the
+    containment check's refusal (exit 3), not a traceback with exit 1."""
+    os.symlink("other", app_repo / "loop")
+    os.symlink("loop", app_repo / "other")
+    git(app_repo, "add", "-A")
+    git(app_repo, "commit", "-q", "-m", "a symlink loop")
+    (plans / "files").mkdir()
+    (plans / "files" / "x.py").write_text("X = 1\n")
+    step = (f"  - write: {{path: '{rel}', from: files/x.py}}\n" if kind == "write"
+            else f"  - delete: ['{rel}']\n")
+    plan = write_plan(plans, "name: loop\nsteps:\n" + step)
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, *(["--dry-run"] if dry_run else []))
+    assert_one_error(run, 3, f"path '{rel}' cannot be resolved: a symlink loop")
+    assert_same(before, untouched(app_repo))
