@@ -169,3 +169,48 @@ def test_deleting_a_folder_through_a_link_saves_its_ignored_files(
     assert_one_error(run, 1, "verification failed")
     assert (app_repo / "cfg" / "sub" / "local.log").read_text() == "only here\n"
     assert_same(before, state(app_repo), "after the automatic rollback")
+
+
+HEADER_ONLY = {  # entries with a `diff --git` header and no ---/+++ lines
+    "mode change": "diff --git a/.env b/.env\nold mode 100644\nnew mode 100755\n",
+    "empty file deleted": ("diff --git a/empty.log b/empty.log\ndeleted file mode 100644\n"
+                           "index e69de29..0000000\n"),
+}
+A_HUNK = ("diff --git a/app/util.py b/app/util.py\n--- a/app/util.py\n+++ b/app/util.py\n"
+          "@@ -1,2 +1,2 @@\n def helper(x):\n-    return x + 1\n+    return x + 2\n")
+
+
+@pytest.mark.parametrize("entry", sorted(HEADER_ONLY))
+def test_a_patch_entry_without_file_lines_saves_the_ignored_file_first(
+        app_repo: Path, plans: Path, entry: str) -> None:
+    """git apply also applies what only a `diff --git` header says; the patch step must
+    announce those paths too, or the ignored file is changed unsaved and never given back."""
+    (app_repo / ".env").chmod(0o644)
+    (app_repo / "empty.log").write_bytes(b"")   # ignored (*.log)
+    (plans / "x.diff").write_text(HEADER_ONLY[entry] + A_HUNK)
+    plan = write_plan(plans, "name: header-only\nsteps:\n  - patch: x.diff\n")
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    ignored = json.loads(dry.stdout)["changes"]["ignored"]
+    assert ignored["modified"] + ignored["deleted"] == [".env" if "mode" in entry else "empty.log"]
+    assert_same(before, untouched(app_repo), "after the dry run")
+
+    before = state(app_repo)
+    real = migrate("apply", plan, "--target", app_repo)
+    assert real.exit_code == 0, real.stderr
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_header_only_patch_entry_into_a_nested_repository_is_refused(
+        app_repo: Path, plans: Path) -> None:
+    (app_repo / "vendor").mkdir()
+    git(app_repo / "vendor", "init", "-q")
+    (plans / "x.diff").write_text("diff --git a/vendor/planted b/vendor/planted\n"
+                                  "new file mode 100644\nindex 0000000..e69de29\n" + A_HUNK)
+    plan = write_plan(plans, "name: nested\nsteps:\n  - patch: x.diff\n")
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, "--allow-dirty")
+    assert_one_error(run, 3, "vendor/planted", "nested git repository")
+    assert_same(before, untouched(app_repo))
