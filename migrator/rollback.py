@@ -51,6 +51,9 @@ class RestorePlan:
     restore: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    """Paths the checkpoint has as a folder (or as a file) where something made after the
+    run that rollback keeps now stands as a file (or as a folder with kept files in it)."""
 
 
 def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
@@ -71,6 +74,14 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
                            "keeps those commits on a branch it names")
     now = scan(repo.root, repo.git, [m for m in (after, base) if m])
     plan = plan_restore(base, after, now, set(checkpoint.saved()))
+    if plan.blocked:
+        rel = plan.blocked[0]
+        what = "a folder" if base.entries[rel].kind == DIR else "a file"
+        raise ChangedAfterRun(
+            f"cannot give back {rel} ({what} at the checkpoint): what stands there now was "
+            "made after the run and holds files rollback keeps (ignored files are never "
+            "discarded, not even with --force)",
+            f"move {rel} out of the way, then run `migrate rollback` again")
     result = RollbackResult(kept=plan.keep)
     if plan.conflicts and not journal.user_patch:
         if not force:
@@ -118,13 +129,30 @@ def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
         if after is not None and not same(n, after.get(rel)):
             entry = n or after.get(rel) or c
             assert entry is not None
-            if entry.kind == DIR or entry.area != GIT:
+            if entry.kind == DIR and c is not None and c.kind != DIR:
+                plan.restore.append(rel)  # a folder where the checkpoint has a file: it goes
+            elif entry.kind == DIR or entry.area != GIT:
                 plan.keep.append(rel)
             else:
                 plan.conflicts.append(rel)
             continue
         plan.restore.append(rel)
+    plan.blocked = _blocked(base, now, plan.keep)
     return plan
+
+
+def _blocked(base: Manifest, now: Manifest, keep: list[str]) -> list[str]:
+    """Checkpoint paths that cannot come back without discarding something kept: a kept
+    file, link or folder of kept files where the checkpoint has the other kind."""
+    kept_files = [k for k in keep if (e := now.get(k)) is not None and e.kind != DIR]
+    blocked = []
+    for rel, c in base.entries.items():
+        n = now.get(rel)
+        if n is None or (c.kind == DIR) == (n.kind == DIR):
+            continue
+        if rel in kept_files or any(k.startswith(rel + "/") for k in kept_files):
+            blocked.append(rel)
+    return sorted(blocked)
 
 
 # -- doing --------------------------------------------------------------------------------
