@@ -81,6 +81,20 @@ def test_a_bad_output_path_is_refused_before_the_dry_run(
     assert not (tmp_path / "a-folder" / "x.patch").exists()
 
 
+@pytest.mark.parametrize("output", [".git/HEAD", ".git/index", ".env", "app/util.py",
+                                    "new.patch"])
+def test_an_output_path_inside_the_target_or_its_git_folder_is_refused(
+        app_repo: Path, plans: Path, output: str) -> None:
+    """A dry run changes no byte of the target or its .git: `--output .git/HEAD` used to
+    write the patch over HEAD (the repository was gone), `--output .env` over the secrets."""
+    before = untouched(app_repo)
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    run = migrate("apply", plan, "--target", app_repo, "--dry-run", "--output",
+                  app_repo / output)
+    assert_one_error(run, 2, "--output", "which a dry run leaves untouched")
+    assert_same(before, untouched(app_repo))
+
+
 @pytest.mark.parametrize("args", [
     ["apply", "PLAN", "--target", "TARGET", "--jobs", "0", "--json"],
     ["apply", "PLAN", "--json", "--no-such-option"],
