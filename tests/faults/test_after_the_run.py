@@ -189,3 +189,17 @@ def test_something_kept_where_the_checkpoint_has_another_kind_blocks_the_rollbac
     back = migrate("rollback", "--target", app_repo)      # an empty folder of the user's goes
     assert back.exit_code == 0, back.stderr
     assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_branch_named_like_a_tag_is_the_branch_rollback_gives_back(
+        app_repo: Path, plans: Path) -> None:
+    """On branch v1 with a tag v1, `git symbolic-ref --short` says `heads/v1`: the journal
+    recorded that, and rollback pointed HEAD at a new branch refs/heads/heads/v1."""
+    git(app_repo, "tag", "v1")
+    git(app_repo, "checkout", "-q", "-b", "v1")
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert git(app_repo, "symbolic-ref", "HEAD").strip() == "refs/heads/v1"
+    assert_same(before, state(app_repo), "after the rollback")
