@@ -225,10 +225,12 @@ def hash_objects(root: Path, git: Git, paths: list[str], write: bool = True) -> 
         return [file_blob_id(root / p) for p in paths]
     # absolute paths: git reads --stdin-paths relative to the repository's top folder
     plain = [p for p in paths if "\n" not in p and not p.startswith('"')]
-    listed = "\n".join(str(root / p) for p in plain)
-    out = git("hash-object", "-w", "--no-filters", "--stdin-paths",
-              input=listed.encode("utf-8", "surrogateescape") + b"\n").split()
-    found = dict(zip(plain, out))
+    found: dict[str, str] = {}
+    if plain:  # an empty list would be one empty path, which git cannot open
+        listed = "\n".join(str(root / p) for p in plain)
+        out = git("hash-object", "-w", "--no-filters", "--stdin-paths",
+                  input=listed.encode("utf-8", "surrogateescape") + b"\n").split()
+        found = dict(zip(plain, out))
     for odd in (p for p in paths if p not in found):
         found[odd] = git("hash-object", "-w", "--no-filters", "--", str(root / odd)).strip()
     return [found[p] for p in paths]
