@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrator.checkpoint import Checkpoint
+from migrator.checkpoint import AFTER, Checkpoint
 from migrator.errors import ChangedAfterRun, CommitsOnTop, PreflightError
 from migrator.journal import Journal
 from migrator.snapshot import (
@@ -72,8 +72,18 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
         raise CommitsOnTop(f"commits were added on top of the migration ({moved})",
                            "`migrate rollback --force` restores the checkpoint anyway and "
                            "keeps those commits on a branch it names")
+    lost_end = started_from in ENDED and after is None and not journal.user_patch
+    if lost_end and not force:
+        raise ChangedAfterRun(
+            f"the record of how the run left the folder ({checkpoint.dir / AFTER}) is "
+            "missing, so rollback cannot tell the run's changes from work done after it",
+            "`migrate rollback --force` saves every change since the checkpoint as a patch "
+            "first, then rolls back")
     now = scan(repo.root, repo.git, [m for m in (after, base) if m])
     plan = plan_restore(base, after, now, set(checkpoint.saved()))
+    if lost_end:  # everything since the checkpoint counts as the run's: saved first
+        plan.conflicts = [r for r in plan.restore if _area(base, now, r) == GIT]
+        plan.restore = [r for r in plan.restore if r not in plan.conflicts]
     if plan.blocked:
         rel = plan.blocked[0]
         what = "a folder" if base.entries[rel].kind == DIR else "a file"
@@ -139,6 +149,11 @@ def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
         plan.restore.append(rel)
     plan.blocked = _blocked(base, now, plan.keep)
     return plan
+
+
+def _area(base: Manifest, now: Manifest, rel: str) -> str | None:
+    entry = now.get(rel) or base.get(rel)
+    return None if entry is None or entry.kind == DIR else entry.area
 
 
 def _blocked(base: Manifest, now: Manifest, keep: list[str]) -> list[str]:

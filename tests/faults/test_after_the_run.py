@@ -203,3 +203,23 @@ def test_a_branch_named_like_a_tag_is_the_branch_rollback_gives_back(
     assert back.exit_code == 0, back.stderr
     assert git(app_repo, "symbolic-ref", "HEAD").strip() == "refs/heads/v1"
     assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_lost_end_record_never_costs_work_done_after_the_run(
+        app_repo: Path, plans: Path) -> None:
+    """Without after.json rollback took every change since the checkpoint for the run's and
+    deleted a file the user wrote after the run, silently. It now refuses; --force saves
+    the changes first and says where."""
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / "TODO.txt").write_text("my notes, written after the run\n")
+    (app_repo / ".git" / "migrator" / "after.json").unlink()
+    refused = migrate("rollback", "--target", app_repo)
+    assert_one_error(refused, 3, "after.json", "is missing", "--force")
+    assert (app_repo / "TODO.txt").exists()
+    forced = migrate("rollback", "--target", app_repo, "--force")
+    assert forced.exit_code == 0, forced.stderr
+    saved = re.search(r"saved in (\S+\.patch)", forced.stdout)
+    assert saved is not None, forced.stdout
+    assert "+my notes, written after the run" in Path(saved.group(1)).read_text()
+    assert_same(before, state(app_repo), "after the forced rollback")

@@ -67,6 +67,28 @@ def test_a_corrupted_journal(app_repo: Path, plans: Path, corruption: str, comma
     assert_same(before, untouched(app_repo))
 
 
+RECORDS = {  # the run's other records, each damaged in a way json.loads accepts or not
+    "after.json": ['{"x": 1}', "garbage", '{"taken_ns": 1, "entries": []}',
+                   '{"taken_ns": 1, "entries": {"a": ["file", "644", "git", 0, 0, 0, 0, null]}}'],
+    "checkpoint.json": ["garbage", '{"taken_ns": 1}'],
+    "saved.json": ['{"a": 1}', "[1, 2"],
+}
+
+
+@pytest.mark.parametrize("record,text", [(r, t) for r, texts in RECORDS.items() for t in texts])
+def test_a_damaged_run_record_is_one_clear_refusal(
+        app_repo: Path, plans: Path, record: str, text: str) -> None:
+    """A damaged after.json, checkpoint.json or saved.json made rollback crash with a
+    KeyError/JSONDecodeError traceback (exit 1); it is refused like a damaged journal."""
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    assert migrate("apply", plan, "--target", app_repo).exit_code == 0
+    (_journal(app_repo).parent / record).write_text(text)
+    before = untouched(app_repo)
+    run = migrate("rollback", "--target", app_repo)
+    assert_one_error(run, 3, f"the run record {_journal(app_repo).parent / record} is unreadable")
+    assert_same(before, untouched(app_repo))
+
+
 @pytest.mark.parametrize("output", ["missing/folder/x.patch", "a-folder", "a-file/x.patch",
                                     "/proc/migrate-cannot-write-here.patch"])
 def test_a_bad_output_path_is_refused_before_the_dry_run(
