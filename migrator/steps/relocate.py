@@ -33,6 +33,7 @@ from pydantic import Field, field_validator, model_validator
 from migrator.codemods.base import module_name_for
 from migrator.codemods.import_resolution import DOTTED, matches_prefix
 from migrator.codemods.move import Move, MoveConfig, MoveTable
+from migrator.codemods.names import dotted_problem
 from migrator.codemods.relative_imports import reanchor_relative_imports
 from migrator.codemods.runner import run_codemods
 from migrator.errors import CodemodParseError, PreflightError
@@ -99,6 +100,9 @@ class RelocateStep(StepModel):
             for name in (old, new):
                 if not isinstance(name, str) or not DOTTED.match(name):
                     raise ValueError(f"{name!r} is not a dotted module name like app.tasks.service")
+                problem = dotted_problem(name)  # `app.class` matches DOTTED, never imports
+                if problem is not None:
+                    raise ValueError(problem)
             if matches_prefix(new, old) or matches_prefix(old, new):
                 raise ValueError(f"{old} -> {new}: a module cannot move into itself or its package")
         return moves

@@ -163,8 +163,11 @@ def test_a_yaml_alias_bomb_is_refused_quickly(plans: Path) -> None:
     ("codemod: move\n    moves: {app.util: app.class.util}", "moves"),
     ("codemod: move\n    moves: {app.util.helper: app.util.None}", "moves"),
     ("codemod: move\n    moves: {app.util: lambda}", "moves"),
+    ("relocate: {app.util: app.class}", "relocate"),
+    ("relocate: {app.util: app.None.util}", "relocate"),
 ], ids=["rename-None", "rename-class", "rename-__debug__", "rename-dash", "symbol-keyword",
-        "move-keyword-segment", "move-to-None", "move-to-lambda"])
+        "move-keyword-segment", "move-to-None", "move-to-lambda", "relocate-keyword",
+        "relocate-None-segment"])
 def test_names_that_would_not_compile_are_refused_at_plan_load(
         app_repo: Path, plans: Path, params: str, key: str) -> None:
     plan = write_plan(plans, "name: p\nsteps:\n  - " + params + "\n")
