@@ -127,6 +127,19 @@ class Checkpoint:
             write_durably(self.dir / SAVED, json.dumps({**saved, **fresh}).encode())
             fill_saved(base, fresh)
 
+    def save_unchanged(self, now: Manifest) -> None:
+        """Before tool code runs after the run (`migrate verify`'s checks): save the ignored
+        files still as they were at the checkpoint, so rollback can give back what the
+        checks overwrite, as it does for the checks `apply` runs."""
+        base = self.manifest()
+        if base is None:
+            return
+        unchanged = [rel for rel, entry in base.entries.items()
+                     if entry.area != GIT and entry.kind != DIR
+                     and (current := now.get(rel)) is not None
+                     and current.signature == entry.signature]
+        self.save(base, unchanged)
+
     def _save_one(self, rel: str, entry: Entry) -> str:
         """Copy one file (or a link's target) into the store, named by its git blob id,
         hashing while copying. Not fsync'd one by one (a store of a virtualenv would take

@@ -664,6 +664,8 @@ def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
         checkpoint = Checkpoint(repo)
         recorded = journal is not None and journal.state in ENDED and checkpoint.after()
         before = scan(repo.root, repo.git, _known(checkpoint)) if recorded else None
+        if before is not None:
+            checkpoint.save_unchanged(before)
         result = _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
                              app_environment(plan, repo.root, python))
         if before is not None:

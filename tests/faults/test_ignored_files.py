@@ -214,3 +214,27 @@ def test_a_header_only_patch_entry_into_a_nested_repository_is_refused(
     run = migrate("apply", plan, "--target", app_repo, "--allow-dirty")
     assert_one_error(run, 3, "vendor/planted", "nested git repository")
     assert_same(before, untouched(app_repo))
+
+
+def test_an_ignored_file_a_later_verify_overwrites_comes_back_with_the_rollback(
+        app_repo: Path, plans: Path) -> None:
+    """The checks `apply` runs get every ignored file saved first; the same checks run by
+    `migrate verify` after the apply overwrote .env unsaved, and rollback kept the
+    overwritten .env as if the user had written it."""
+    plan = write_plan(plans, f"""
+        name: clobbering-check
+        steps:
+          - test-put: {{path: app/new.py, content: "x = 1\\n"}}
+        verify:
+          - name: clobbers
+            command: ['{PY}', -c, "open('.env', 'w').write('CHECK=1\\\\n')"]
+    """)
+    before = state(app_repo)
+    assert migrate("apply", plan, "--target", app_repo, "--no-verify").exit_code == 0
+    checked = migrate("verify", plan, "--target", app_repo)
+    assert checked.exit_code == 0, checked.stderr
+    assert (app_repo / ".env").read_text() == "CHECK=1\n"
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert (app_repo / ".env").read_text() == "SECRET=1\n"
+    assert_same(before, state(app_repo), "after the rollback")
