@@ -10,7 +10,11 @@ through a symlink to somewhere outside the target.
 from __future__ import annotations
 
 import errno
+import os
 import re
+import shutil
+import stat
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import PathEscapesTarget
@@ -77,6 +81,27 @@ def resolve(path: Path, what: str) -> Path:
     except (OSError, RuntimeError) as exc:  # a symlink loop (RuntimeError before 3.13)
         raise PathEscapesTarget(f"{what} cannot be resolved: {_reason(exc)}",
                                 "remove the symlink loop or change the path") from None
+
+
+def detach(path: Path) -> None:
+    """Give a hard-linked file its own inode (same bytes and mode) before it is written in
+    place, so the write cannot reach the file's other names, which may lie outside the
+    target; rollback puts back bytes, not the other names' inode."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink < 2:
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".migrate", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, open(path, "rb") as source:
+            shutil.copyfileobj(source, handle)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _reason(exc: OSError | RuntimeError) -> str:

@@ -37,7 +37,7 @@ from migrator.codemods.names import dotted_problem
 from migrator.codemods.relative_imports import reanchor_relative_imports
 from migrator.codemods.runner import run_codemods
 from migrator.errors import CodemodParseError, PreflightError
-from migrator.paths import inside_target
+from migrator.paths import detach, inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
 
@@ -186,6 +186,7 @@ class RelocateStep(StepModel):
             # small, so git pairs the two paths as a rename
             os.rename(ctx.root / old, ctx.root / new)
         for new, (data, _) in reanchored.items():
+            detach(ctx.root / new)  # the moved inode may have a hard link elsewhere
             (ctx.root / new).write_bytes(data)
         left = self._remove_emptied(ctx.root, found)
         ctx.progress("relocate: rewriting references", None, None)

@@ -171,3 +171,38 @@ def test_a_path_through_a_symlink_loop_is_one_clear_refusal(
     run = migrate("apply", plan, "--target", app_repo, *(["--dry-run"] if dry_run else []))
     assert_one_error(run, 3, f"path '{rel}' cannot be resolved: a symlink loop")
     assert_same(before, untouched(app_repo))
+
+
+HARD_LINKED = {
+    "write over an ignored file": "  - write: {path: .env, from: files/env}\n",
+    "write over a tracked file": "  - write: {path: app/util.py, from: files/env}\n",
+    "codemod": "  - codemod: test-rename-name\n    old: helper\n    new: assist\n",
+    "copier": "  - copier: {src: ../template}\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HARD_LINKED))
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_step_never_writes_through_a_hard_link_to_a_file_outside(
+        app_repo: Path, plans: Path, tmp_path: Path, kind: str, dry_run: bool) -> None:
+    """A file of the target hard-linked from outside is one inode: writing it in place
+    changed the outside file too, and rollback (which writes a new file) never changed it
+    back."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for rel in (".env", "app/util.py"):
+        os.link(app_repo / rel, outside / rel.replace("/", "-"))
+    template_repo(tmp_path / "template", {"copier.yml": "{}\n", "app/util.py": "U = 1\n",
+                                          ".env": "T=1\n"})
+    (plans / "files").mkdir()
+    (plans / "files" / "env").write_text("PLAN=1\n")
+    plan = write_plan(plans, "name: hard-links\nsteps:\n" + HARD_LINKED[kind])
+    keep = {p.name: p.read_bytes() for p in outside.iterdir()}
+    before = untouched(app_repo) if dry_run else state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, *(["--dry-run"] if dry_run else []))
+    assert run.exit_code == 0, run.stderr
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
+    if not dry_run:
+        assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
+    assert_same(before, untouched(app_repo) if dry_run else state(app_repo))
