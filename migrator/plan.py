@@ -112,6 +112,8 @@ def _compose(text: str, where: str) -> tuple[yaml.Node | None, Any]:
         raise PlanError(f"{where}:{line}: malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise PlanError(f"{where}:1: malformed YAML: {exc}") from None
+    except RecursionError:
+        raise PlanError(f"{where}:1: the plan nests too deeply to be a plan") from None
     finally:
         loader.dispose()
 

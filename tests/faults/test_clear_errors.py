@@ -154,6 +154,18 @@ def test_a_yaml_alias_bomb_is_refused_quickly(plans: Path) -> None:
     assert len(lines_out) == 1 and "alias" in lines_out[0], process.stderr
 
 
+@pytest.mark.parametrize("nested", ["[" * 3000 + "]" * 3000, "{a: " * 3000 + "1" + "}" * 3000])
+def test_a_plan_nested_without_end_is_one_clear_error(
+        app_repo: Path, plans: Path, nested: str) -> None:
+    """PyYAML composes recursively: a plan nested a few thousand levels deep crashed plan
+    and apply with a RecursionError traceback (exit 1)."""
+    plan = write_plan(plans, "name: deep\nsteps: " + nested + "\n")
+    before = untouched(app_repo)
+    for args in (["plan", plan], ["apply", plan, "--target", app_repo]):
+        assert_one_error(migrate(*args), 2, "plan.yaml:1:", "nests too deeply")
+    assert_same(before, untouched(app_repo))
+
+
 @pytest.mark.parametrize(("params", "key"), [
     ("codemod: rename\n    symbol: app.util.helper\n    to: None", "to"),
     ("codemod: rename\n    symbol: app.util.helper\n    to: class", "to"),
