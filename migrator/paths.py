@@ -55,6 +55,16 @@ def inside_target(root: Path, rel: str, *, what: str = "path") -> Path:
     if resolved == real_root or real_root not in resolved.parents:
         raise PathEscapesTarget(f"{what} {rel!r} resolves to {resolved} through a symlink, "
                                 "outside the target", "remove the symlink or change the path")
+    real = PurePosixPath(resolved.relative_to(real_root).as_posix())
+    if real != pure:  # through a symlink: where it lands must pass the same checks
+        if any(is_git_name(part) for part in real.parts):
+            raise PathEscapesTarget(f"{what} {rel!r} resolves to {real} through a symlink: "
+                                    "inside .git; plans may not write there")
+        nested = nested_repository(real_root, real)
+        if nested is not None:
+            raise PathEscapesTarget(f"{what} {rel!r} resolves to {real} through a symlink, "
+                                    f"inside {nested}, a submodule or nested git repository; "
+                                    "the migrator does not write into another repository")
     return root / pure
 
 

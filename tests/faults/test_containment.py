@@ -206,3 +206,33 @@ def test_a_step_never_writes_through_a_hard_link_to_a_file_outside(
         assert migrate("rollback", "--target", app_repo).exit_code == 0
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
     assert_same(before, untouched(app_repo) if dry_run else state(app_repo))
+
+
+THROUGH_A_LINK = {  # committed link -> step path
+    "hook through a link to .git": ("gl", ".git", "gl/hooks/post-checkout"),
+    "config through a link to .git": ("gl", ".git", "gl/config"),
+    "nested repository through a link": ("vl", "vendor/lib", "vl/planted.py"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(THROUGH_A_LINK))
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_link_inside_the_target_never_leads_a_step_into_git_or_a_nested_repository(
+        app_repo: Path, plans: Path, case: str, dry_run: bool) -> None:
+    """`gl -> .git` resolves inside the target, so 'write gl/hooks/post-checkout' planted a
+    git hook (never rolled back) and 'write gl/config' broke the repository."""
+    link, points_to, path = THROUGH_A_LINK[case]
+    nested = app_repo / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    git(nested, "init", "-q")
+    os.symlink(points_to, app_repo / link)
+    git(app_repo, "add", link)
+    git(app_repo, "commit", "-q", "-m", "a link")
+    (plans / "files").mkdir()
+    (plans / "files" / "hook").write_text("#!/bin/sh\necho planted\n")
+    plan = write_plan(plans, f"name: via-link\nsteps:\n  - write: {{path: {path}, from: files/hook}}\n")
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, "--allow-dirty",
+                  *(["--dry-run"] if dry_run else []))
+    assert_one_error(run, 3, f"path '{path}' resolves to", "through a symlink")
+    assert_same(before, untouched(app_repo))
