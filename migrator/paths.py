@@ -120,6 +120,18 @@ def _reason(exc: OSError | RuntimeError) -> str:
     return "a symlink loop"
 
 
+def repository_below(root: Path, rel: str) -> str | None:
+    """A submodule or nested git repository somewhere below the folder `rel` (a folder
+    the migrator would remove as a whole), or None. Symlinks are not followed."""
+    top = root / rel
+    if top.is_symlink() or not top.is_dir():
+        return None
+    for folder, dirs, files in os.walk(top):
+        if ".git" in dirs or ".git" in files:
+            return Path(folder).relative_to(root).as_posix()
+    return None
+
+
 def nested_repository(root: Path, rel: PurePosixPath) -> str | None:
     """The folder of `rel` (or `rel` itself) below `root` that holds its own `.git`."""
     folder = root
