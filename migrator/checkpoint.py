@@ -26,7 +26,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from migrator.errors import StepFailed
+from migrator.errors import PreflightError, StepFailed
 from migrator.journal import fsync_dir, read_json, write_durably
 from migrator.snapshot import (
     DIR,
@@ -77,20 +77,35 @@ class Checkpoint:
 
     def manifest(self) -> Manifest | None:
         """The checkpoint scan, with the content hash of every ignored file saved since."""
-        path = self.dir / CHECKPOINT
-        if not path.exists():
-            return None
-        manifest = Manifest.loads(path.read_text(encoding="utf-8"))
-        fill_saved(manifest, self.saved())
+        manifest = self._record(CHECKPOINT)
+        if manifest is not None:
+            fill_saved(manifest, self.saved())
         return manifest
 
     def after(self) -> Manifest | None:
-        path = self.dir / AFTER
-        return Manifest.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        return self._record(AFTER)
+
+    def _record(self, name: str) -> Manifest | None:
+        """A scan the run wrote; one that is not what the migrator writes is refused."""
+        path = self.dir / name
+        if not os.path.lexists(path):
+            return None
+        try:
+            return Manifest.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, LookupError, TypeError, AttributeError,
+                RecursionError) as exc:
+            raise _unreadable(path, exc) from None
 
     # -- the store of ignored files -------------------------------------------------------
     def saved(self) -> dict[str, str]:
-        data = read_json(self.dir / SAVED)
+        path = self.dir / SAVED
+        try:
+            data = read_json(path)
+        except (OSError, ValueError, RecursionError) as exc:
+            raise _unreadable(path, exc) from None
+        if data is not None and not (isinstance(data, dict) and
+                                     all(isinstance(v, str) for v in data.values())):
+            raise _unreadable(path, TypeError())
         return dict(data) if isinstance(data, dict) else {}
 
     def stored(self, blob: str) -> Path:
@@ -111,6 +126,19 @@ class Checkpoint:
             fsync_dir(self.dir / STORE)
             write_durably(self.dir / SAVED, json.dumps({**saved, **fresh}).encode())
             fill_saved(base, fresh)
+
+    def save_unchanged(self, now: Manifest) -> None:
+        """Before tool code runs after the run (`migrate verify`'s checks): save the ignored
+        files still as they were at the checkpoint, so rollback can give back what the
+        checks overwrite, as it does for the checks `apply` runs."""
+        base = self.manifest()
+        if base is None:
+            return
+        unchanged = [rel for rel, entry in base.entries.items()
+                     if entry.area != GIT and entry.kind != DIR
+                     and (current := now.get(rel)) is not None
+                     and current.signature == entry.signature]
+        self.save(base, unchanged)
 
     def _save_one(self, rel: str, entry: Entry) -> str:
         """Copy one file (or a link's target) into the store, named by its git blob id,
@@ -213,6 +241,11 @@ class Checkpoint:
             path = folder / f"{stem}-{n}.patch"
         path.write_text(patch, encoding="utf-8", errors="surrogateescape")
         return path
+
+
+def _unreadable(path: Path, exc: BaseException) -> PreflightError:
+    return PreflightError(f"the run record {path} is unreadable ({type(exc).__name__})",
+                          "inspect it; the checkpoint ref still holds the files git sees")
 
 
 def fill_saved(manifest: Manifest, saved: dict[str, str]) -> None:

@@ -287,6 +287,21 @@ def _check_output(path: Path) -> None:
         path.unlink()
 
 
+def _output_outside(path: Path, repo: Repo) -> None:
+    """The dry run leaves the target and its git folders alone, so the patch may not be
+    written into them (`--output .git/HEAD` would break the repository)."""
+    try:
+        where = path.resolve()
+    except (OSError, RuntimeError):
+        raise UsageError(f"--output {path} cannot be resolved (a symlink loop)") from None
+    for folder, what in ((repo.root, "the target"), (repo.git_dir, "its git folder"),
+                         (repo.common_dir, "its git folder")):
+        real = folder.resolve()
+        if where == real or real in where.parents:
+            raise UsageError(f"--output {path} is inside {what} ({real}), which a dry run "
+                             "leaves untouched", "write the patch outside the target")
+
+
 # -- running steps and checks -------------------------------------------------------------
 def _run_step(index: int, step: StepModel, ctx: StepContext,
               tracker: StepTracker) -> StepOutcome:
@@ -494,6 +509,8 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
     observer = observer or RunObserver()
     started = time.monotonic()
     repo = Repo.open(target)
+    if output is not None:
+        _output_outside(output, repo)
     dryrun.remove_leftovers()
     with runlock.locked(repo, shared=dry_run):
         preflight(plan, repo, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)
@@ -647,6 +664,8 @@ def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
         checkpoint = Checkpoint(repo)
         recorded = journal is not None and journal.state in ENDED and checkpoint.after()
         before = scan(repo.root, repo.git, _known(checkpoint)) if recorded else None
+        if before is not None:
+            checkpoint.save_unchanged(before)
         result = _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
                              app_environment(plan, repo.root, python))
         if before is not None:

@@ -112,6 +112,8 @@ def _compose(text: str, where: str) -> tuple[yaml.Node | None, Any]:
         raise PlanError(f"{where}:{line}: malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise PlanError(f"{where}:1: malformed YAML: {exc}") from None
+    except RecursionError:
+        raise PlanError(f"{where}:1: the plan nests too deeply to be a plan") from None
     finally:
         loader.dispose()
 
@@ -379,9 +381,11 @@ def _check_shipped_files(loader: _PlanLoader, item: _Item, model: Any, plan_dir:
 def load_plan(path: str | Path) -> Plan:
     """Read and validate a plan file; every problem is a PlanError naming file and line."""
     where = str(path)
-    plan_path = Path(path).resolve()
     try:
+        plan_path = Path(path).resolve()
         text = plan_path.read_text(encoding="utf-8")
+    except RuntimeError:  # resolving a symlink loop, before Python 3.13
+        raise PlanError(f"{where}: cannot read the plan: a symlink loop") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{where}: cannot read the plan: {getattr(exc, 'strerror', None) or exc}") from None
     root, document = _compose(text, where)

@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrator.checkpoint import Checkpoint
+from migrator.checkpoint import AFTER, Checkpoint
 from migrator.errors import ChangedAfterRun, CommitsOnTop, PreflightError
 from migrator.journal import Journal
 from migrator.snapshot import (
@@ -51,6 +51,9 @@ class RestorePlan:
     restore: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    """Paths the checkpoint has as a folder (or as a file) where something made after the
+    run that rollback keeps now stands as a file (or as a folder with kept files in it)."""
 
 
 def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
@@ -69,8 +72,26 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
         raise CommitsOnTop(f"commits were added on top of the migration ({moved})",
                            "`migrate rollback --force` restores the checkpoint anyway and "
                            "keeps those commits on a branch it names")
+    lost_end = started_from in ENDED and after is None and not journal.user_patch
+    if lost_end and not force:
+        raise ChangedAfterRun(
+            f"the record of how the run left the folder ({checkpoint.dir / AFTER}) is "
+            "missing, so rollback cannot tell the run's changes from work done after it",
+            "`migrate rollback --force` saves every change since the checkpoint as a patch "
+            "first, then rolls back")
     now = scan(repo.root, repo.git, [m for m in (after, base) if m])
     plan = plan_restore(base, after, now, set(checkpoint.saved()))
+    if lost_end:  # everything since the checkpoint counts as the run's: saved first
+        plan.conflicts = [r for r in plan.restore if _area(base, now, r) == GIT]
+        plan.restore = [r for r in plan.restore if r not in plan.conflicts]
+    if plan.blocked:
+        rel = plan.blocked[0]
+        what = "a folder" if base.entries[rel].kind == DIR else "a file"
+        raise ChangedAfterRun(
+            f"cannot give back {rel} ({what} at the checkpoint): what stands there now was "
+            "made after the run and holds files rollback keeps (ignored files are never "
+            "discarded, not even with --force)",
+            f"move {rel} out of the way, then run `migrate rollback` again")
     result = RollbackResult(kept=plan.keep)
     if plan.conflicts and not journal.user_patch:
         if not force:
@@ -118,13 +139,35 @@ def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
         if after is not None and not same(n, after.get(rel)):
             entry = n or after.get(rel) or c
             assert entry is not None
-            if entry.kind == DIR or entry.area != GIT:
+            if entry.kind == DIR and c is not None and c.kind != DIR:
+                plan.restore.append(rel)  # a folder where the checkpoint has a file: it goes
+            elif entry.kind == DIR or entry.area != GIT:
                 plan.keep.append(rel)
             else:
                 plan.conflicts.append(rel)
             continue
         plan.restore.append(rel)
+    plan.blocked = _blocked(base, now, plan.keep)
     return plan
+
+
+def _area(base: Manifest, now: Manifest, rel: str) -> str | None:
+    entry = now.get(rel) or base.get(rel)
+    return None if entry is None or entry.kind == DIR else entry.area
+
+
+def _blocked(base: Manifest, now: Manifest, keep: list[str]) -> list[str]:
+    """Checkpoint paths that cannot come back without discarding something kept: a kept
+    file, link or folder of kept files where the checkpoint has the other kind."""
+    kept_files = [k for k in keep if (e := now.get(k)) is not None and e.kind != DIR]
+    blocked = []
+    for rel, c in base.entries.items():
+        n = now.get(rel)
+        if n is None or (c.kind == DIR) == (n.kind == DIR):
+            continue
+        if rel in kept_files or any(k.startswith(rel + "/") for k in kept_files):
+            blocked.append(rel)
+    return sorted(blocked)
 
 
 # -- doing --------------------------------------------------------------------------------

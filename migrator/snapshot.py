@@ -102,8 +102,18 @@ class Manifest:
         data = json.loads(text)
         entries = {p: Entry(kind=r[0], mode=r[1], area=r[2], size=r[3], mtime_ns=r[4],
                             ctime_ns=r[5], ino=r[6], blob=r[7])
-                   for p, r in data["entries"].items()}
+                   for p, r in data["entries"].items() if _row(p, r)}
         return cls(entries=entries, taken_ns=int(data["taken_ns"]))
+
+
+def _row(path: object, row: object) -> bool:
+    """A manifest row as `dumps` writes it (ValueError otherwise)."""
+    if not (isinstance(path, str) and isinstance(row, list) and len(row) == 8
+            and row[0] in (FILE, LINK, DIR) and row[2] in (GIT, IGNORED, NESTED)
+            and all(type(v) is int for v in (row[1], *row[3:7]))
+            and (row[7] is None or isinstance(row[7], str))):
+        raise ValueError(f"not a manifest row: {path!r}")
+    return True
 
 
 # -- scanning -----------------------------------------------------------------------------
@@ -225,10 +235,12 @@ def hash_objects(root: Path, git: Git, paths: list[str], write: bool = True) -> 
         return [file_blob_id(root / p) for p in paths]
     # absolute paths: git reads --stdin-paths relative to the repository's top folder
     plain = [p for p in paths if "\n" not in p and not p.startswith('"')]
-    listed = "\n".join(str(root / p) for p in plain)
-    out = git("hash-object", "-w", "--no-filters", "--stdin-paths",
-              input=listed.encode("utf-8", "surrogateescape") + b"\n").split()
-    found = dict(zip(plain, out))
+    found: dict[str, str] = {}
+    if plain:  # an empty list would be one empty path, which git cannot open
+        listed = "\n".join(str(root / p) for p in plain)
+        out = git("hash-object", "-w", "--no-filters", "--stdin-paths",
+                  input=listed.encode("utf-8", "surrogateescape") + b"\n").split()
+        found = dict(zip(plain, out))
     for odd in (p for p in paths if p not in found):
         found[odd] = git("hash-object", "-w", "--no-filters", "--", str(root / odd)).strip()
     return [found[p] for p in paths]

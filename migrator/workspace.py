@@ -130,10 +130,13 @@ class Repo:
             return None
 
     def branch(self) -> str | None:
+        """The checked-out branch's name, exactly (`--short` would give `heads/v1` for a
+        branch named like a tag, which then never equals the name the journal recorded)."""
         try:
-            return self.git("symbolic-ref", "-q", "--short", "HEAD").strip() or None
+            full = self.git("symbolic-ref", "-q", "HEAD").strip()
         except GitFailed:
             return None
+        return full.removeprefix("refs/heads/") if full.startswith("refs/heads/") else None
 
     def ref(self, name: str) -> str | None:
         try:

@@ -28,6 +28,7 @@ import libcst as cst
 
 from migrator.codemods.base import Codemod, CodemodRefused, glob_matches, module_name_for
 from migrator.errors import CodemodParseError, StepFailed
+from migrator.paths import detach
 
 POOL_THRESHOLD = 16
 """Candidate files below which the pool's start-up costs more than it saves."""
@@ -158,6 +159,7 @@ def run_codemods(
     if write:
         for result in pending:
             assert result.new is not None
+            detach(root / result.path)  # never through a hard link to elsewhere
             (root / result.path).write_bytes(result.new)
     return report
 

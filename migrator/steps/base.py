@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from migrator.environment import AppEnvironment
-from migrator.paths import inside_target
+from migrator.paths import detach, inside_target, touched_paths
 
 ProgressCallback = Callable[[str, int | None, int | None], None]
 """progress(description, completed, total); completed/total may be None (indeterminate)."""
@@ -58,7 +58,11 @@ class StepContext:
         path outside the target (see `migrator.paths`), and lets the engine save the ignored
         files there first so rollback can give them back. Returns the absolute path."""
         path = inside_target(self.root, rel, what=what)
-        self.on_change(rel)
+        touched = touched_paths(self.root, rel)
+        for each in touched:
+            self.on_change(each)
+        for each in touched:
+            detach(self.root / each)
         return path
 
 

@@ -20,8 +20,8 @@ from typing import ClassVar
 from pydantic import field_validator
 
 from migrator.codemods.source_roots import source_roots, strip_root
-from migrator.errors import StepFailed
-from migrator.paths import inside_target
+from migrator.errors import PathEscapesTarget, StepFailed
+from migrator.paths import inside_target, repository_below
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
 from migrator.verify.references import Reference, find_references
@@ -89,7 +89,7 @@ class DeleteStep(StepModel):
 
     def preflight(self, ctx: StepContext) -> None:
         for path in self.paths:
-            inside_target(ctx.root, path, what="delete path")
+            _removable(ctx, path)
 
     def apply(self, ctx: StepContext) -> StepOutcome:
         present = [p for p in self.paths if inside_target(ctx.root, p, what="delete path").exists()]
@@ -106,6 +106,7 @@ class DeleteStep(StepModel):
         if scan.references or (modules and scan.unparsable):
             raise DeleteRefused(scan.references, scan.unparsable)
         for path in present:
+            _removable(ctx, path)
             target = ctx.will_change(path, what="delete path")  # saves ignored files inside
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
@@ -114,3 +115,14 @@ class DeleteStep(StepModel):
         notes = [f"{p}: not found, nothing to delete" for p in missing]
         notes += [r.ignored() for r in scan.ignored]
         return StepOutcome(summary=f"deleted {len(present)} of {len(self.paths)} path(s)", notes=notes)
+
+
+def _removable(ctx: StepContext, path: str) -> None:
+    """Inside the target, and not a folder holding another repository: removing it would
+    take that repository's .git (its commits) with it, which no rollback gives back."""
+    inside_target(ctx.root, path, what="delete path")
+    nested = repository_below(ctx.root, path)
+    if nested is not None:
+        raise PathEscapesTarget(f"delete path {path!r} holds {nested}, a submodule or nested "
+                                "git repository; deleting it would delete that repository",
+                                "delete the files around it one by one, or move it out first")

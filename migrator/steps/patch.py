@@ -70,6 +70,31 @@ def parse_diff(text: str, strip: int = 1) -> list[FilePatch]:
     return files
 
 
+def paths_git_applies(diff: Path, strip: int) -> list[str]:
+    """Every path `git apply -pSTRIP` would touch, as git itself reads the diff: besides the
+    `---`/`+++` files, the entries only a `diff --git` header names (a mode change, an empty
+    file created or deleted), which `parse_diff` does not see."""
+    out = subprocess.run(["git", "apply", "--numstat", "-z", f"-p{strip}", str(diff)],
+                         cwd=diff.parent, capture_output=True, check=False)
+    if out.returncode != 0:
+        return []  # git apply itself refuses the diff; the step fails when it runs it
+    fields = out.stdout.decode("utf-8", "surrogateescape").split("\0")
+    paths: list[str] = []
+    index = 0
+    while index < len(fields):
+        row = fields[index]
+        index += 1
+        if not row:
+            continue
+        name = row.split("\t", 2)[2] if row.count("\t") >= 2 else ""
+        if name:
+            paths.append(name)
+        else:  # a rename or copy: `added<TAB>deleted<TAB>` then the old and the new path
+            paths += [p for p in fields[index:index + 2] if p]
+            index += 2
+    return paths
+
+
 def folder_in_repository(root: Path) -> str:
     """`root`'s path inside its git repository (`backend/`), or "" at the top."""
     return subprocess.run(
@@ -108,6 +133,11 @@ class PatchStep(StepModel):
         except (OSError, UnicodeDecodeError) as exc:
             raise PreflightError(f"patch: cannot read {self.file!r} beside the plan: {exc}") from None
         files = parse_diff(text, self.strip)
+        known = {f.path for f in files}
+        for path in paths_git_applies(plan_dir / self.file, self.strip):
+            if path not in known:
+                known.add(path)
+                files.append(FilePatch(path))
         if not files:
             raise PreflightError(f"patch: {self.file} is not a unified diff (no ---/+++ file headers)")
         self._touched = sorted({f.path for f in files})

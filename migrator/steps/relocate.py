@@ -33,11 +33,12 @@ from pydantic import Field, field_validator, model_validator
 from migrator.codemods.base import module_name_for
 from migrator.codemods.import_resolution import DOTTED, matches_prefix
 from migrator.codemods.move import Move, MoveConfig, MoveTable
+from migrator.codemods.names import dotted_problem
 from migrator.codemods.relative_imports import reanchor_relative_imports
 from migrator.codemods.runner import run_codemods
 from migrator.codemods.source_roots import source_roots
 from migrator.errors import CodemodParseError, PreflightError
-from migrator.paths import inside_target
+from migrator.paths import detach, inside_target
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.steps.registry import register_step
 
@@ -106,6 +107,9 @@ class RelocateStep(StepModel):
             for name in (old, new):
                 if not isinstance(name, str) or not DOTTED.match(name):
                     raise ValueError(f"{name!r} is not a dotted module name like app.tasks.service")
+                problem = dotted_problem(name)  # `app.class` matches DOTTED, never imports
+                if problem is not None:
+                    raise ValueError(problem)
             if matches_prefix(new, old) or matches_prefix(old, new):
                 raise ValueError(f"{old} -> {new}: a module cannot move into itself or its package")
         return moves
@@ -196,6 +200,7 @@ class RelocateStep(StepModel):
             # small, so git pairs the two paths as a rename
             os.rename(ctx.root / old, ctx.root / new)
         for new, (data, _) in reanchored.items():
+            detach(ctx.root / new)  # the moved inode may have a hard link elsewhere
             (ctx.root / new).write_bytes(data)
         left = self._remove_emptied(ctx.root, found)
         ctx.progress("relocate: rewriting references", None, None)

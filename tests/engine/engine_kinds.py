@@ -85,7 +85,7 @@ class PauseStep(_Announced):
         if self.path:
             ctx.will_change(self.path).parent.mkdir(parents=True, exist_ok=True)
             (ctx.root / self.path).write_text(self.content, encoding="utf-8")
-        Path(self.reached).write_text(str(os.getpid()), encoding="utf-8")
+        signal_reached(Path(self.reached))
         deadline = time.monotonic() + 60
         while not Path(self.release).exists():
             if time.monotonic() > deadline:
@@ -153,7 +153,7 @@ class PauseCheck(CheckModel):
     release: str
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        Path(self.reached).write_text(str(os.getpid()), encoding="utf-8")
+        signal_reached(Path(self.reached))
         while not Path(self.release).exists():
             time.sleep(0.01)
         return CheckResult(name=self.name, passed=True, seconds=0.0, summary="released")
@@ -205,9 +205,17 @@ class SlowRename(RenameName):
     def transform(self, module: cst.Module, file: SourceFile) -> tuple[cst.Module, int]:
         config = self.config
         assert isinstance(config, SlowRenameConfig)
-        Path(config.reached).write_text(str(os.getpid()), encoding="utf-8")
+        signal_reached(Path(config.reached))
         _wait_for(Path(config.release))
         return super().transform(module, file)
+
+
+def signal_reached(reached: Path) -> None:
+    """Create `reached` holding this process's pid, whole (written aside, then renamed): a
+    test that sees the file reads the pid, never an empty file."""
+    aside = reached.with_name(reached.name + ".writing")
+    aside.write_text(str(os.getpid()), encoding="utf-8")
+    os.replace(aside, reached)
 
 
 def _wait_for(release: Path, seconds: float = 60) -> None:
@@ -225,7 +233,7 @@ def pause_inside_from_env() -> None:
     kind, reached, release = setting.split(":")
 
     def pause() -> None:
-        Path(reached).write_text(str(os.getpid()), encoding="utf-8")
+        signal_reached(Path(reached))
         _wait_for(Path(release))
 
     if kind == "copier":  # after rendering and merging, before the answers file is fixed

@@ -149,3 +149,77 @@ def test_after_a_crash_ignored_files_the_run_never_touched_stay_as_the_user_left
         expected.pop(path)
         after.pop(path, None)
     assert_same(expected, after)
+
+
+def _removes_run_sh_and_legacy(app: Path, plans: Path) -> Path:
+    (app / "legacy").mkdir()
+    (app / "legacy" / "old.py").write_text("OLD = 1\n")
+    git(app, "add", "legacy")
+    git(app, "commit", "-q", "-m", "legacy")
+    return write_plan(plans, "name: drop\nsteps:\n  - test-remove: [run.sh]\n"
+                      "  - delete: [legacy]\n")
+
+
+def test_something_kept_where_the_checkpoint_has_another_kind_blocks_the_rollback(
+        app_repo: Path, plans: Path) -> None:
+    """After the run the user made a folder of ignored files where the run deleted a file
+    (run.sh/), and an ignored file where it deleted a folder (legacy). Rollback may not
+    discard either, so it refuses, even with --force, instead of claiming a rollback that
+    left run.sh missing or crashing with a traceback on legacy/old.py; once they are moved
+    away it gives everything back."""
+    plan = _removes_run_sh_and_legacy(app_repo, plans)
+    before = state(app_repo)
+    assert migrate("apply", plan, "--target", app_repo).exit_code == 0
+    (app_repo / "run.sh").mkdir()
+    (app_repo / "run.sh" / "out.log").write_text("mine\n")           # ignored (*.log)
+    (app_repo / "legacy").write_text("mine too\n")
+    exclude = app_repo / ".git" / "info" / "exclude"
+    original = exclude.read_bytes()
+    exclude.write_bytes(original + b"/legacy\n")                      # ignored
+    made = state(app_repo)
+    for force in ([], ["--force"]):
+        run = migrate("rollback", "--target", app_repo, *force)
+        assert_one_error(run, 3, "cannot give back legacy", "move legacy out of the way")
+        assert_same(made, state(app_repo), f"after the refused rollback {force}")
+    (app_repo / "legacy").unlink()
+    run = migrate("rollback", "--target", app_repo)
+    assert_one_error(run, 3, "cannot give back run.sh (a file at the checkpoint)")
+    (app_repo / "run.sh" / "out.log").unlink()
+    exclude.write_bytes(original)
+    back = migrate("rollback", "--target", app_repo)      # an empty folder of the user's goes
+    assert back.exit_code == 0, back.stderr
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_branch_named_like_a_tag_is_the_branch_rollback_gives_back(
+        app_repo: Path, plans: Path) -> None:
+    """On branch v1 with a tag v1, `git symbolic-ref --short` says `heads/v1`: the journal
+    recorded that, and rollback pointed HEAD at a new branch refs/heads/heads/v1."""
+    git(app_repo, "tag", "v1")
+    git(app_repo, "checkout", "-q", "-b", "v1")
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert git(app_repo, "symbolic-ref", "HEAD").strip() == "refs/heads/v1"
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_lost_end_record_never_costs_work_done_after_the_run(
+        app_repo: Path, plans: Path) -> None:
+    """Without after.json rollback took every change since the checkpoint for the run's and
+    deleted a file the user wrote after the run, silently. It now refuses; --force saves
+    the changes first and says where."""
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / "TODO.txt").write_text("my notes, written after the run\n")
+    (app_repo / ".git" / "migrator" / "after.json").unlink()
+    refused = migrate("rollback", "--target", app_repo)
+    assert_one_error(refused, 3, "after.json", "is missing", "--force")
+    assert (app_repo / "TODO.txt").exists()
+    forced = migrate("rollback", "--target", app_repo, "--force")
+    assert forced.exit_code == 0, forced.stderr
+    saved = re.search(r"saved in (\S+\.patch)", forced.stdout)
+    assert saved is not None, forced.stdout
+    assert "+my notes, written after the run" in Path(saved.group(1)).read_text()
+    assert_same(before, state(app_repo), "after the forced rollback")

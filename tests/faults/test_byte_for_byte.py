@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from engine_helpers import git, migrate, write_plan
-from fault_helpers import assert_same, state
+from fault_helpers import assert_one_error, assert_same, state
 
 PY = sys.executable
 
@@ -70,3 +73,24 @@ def test_line_endings_come_back_as_they_were_on_disk(
     assert (app_repo / "notes.txt").read_bytes() == b"line one\nline two\n"
     assert (app_repo / "dos.txt").read_bytes() == b"dos one\r\ndos two\r\n"
     assert_same(before, state(app_repo))
+
+
+@pytest.mark.parametrize("name", ["app/a\nb.py", '"app/quoted.py'], ids=["newline", "quote"])
+def test_a_step_that_changes_only_an_oddly_named_file_is_scanned_and_rolled_back(
+        app_repo: Path, plans: Path, name: str) -> None:
+    """A step whose only change is a file git's --stdin-paths cannot list (a newline, a
+    leading quote) used to make the scan pass one empty path to git: the run failed, its
+    automatic rollback failed the same way, and `migrate rollback` could never finish."""
+    plan = write_plan(plans, "name: odd\nsteps:\n  - test-put: {path: " + json.dumps(name)
+                      + ", content: \"x = 1\\n\"}\nverify:\n  - {name: fails, command: ['false']}\n")
+    for path in app_repo.rglob("*"):  # old enough that later scans reuse their hashes
+        if ".git" not in path.relative_to(app_repo).parts:
+            os.utime(path, (time.time() - 60, time.time() - 60), follow_symlinks=False)
+    before = state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo)
+    assert_one_error(run, 1, "verification failed")
+    assert_same(before, state(app_repo), "after the automatic rollback")
+    assert migrate("apply", plan, "--target", app_repo, "--no-verify").exit_code == 0
+    assert (app_repo / name).exists()
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert_same(before, state(app_repo), "after the rollback")

@@ -67,6 +67,28 @@ def test_a_corrupted_journal(app_repo: Path, plans: Path, corruption: str, comma
     assert_same(before, untouched(app_repo))
 
 
+RECORDS = {  # the run's other records, each damaged in a way json.loads accepts or not
+    "after.json": ['{"x": 1}', "garbage", '{"taken_ns": 1, "entries": []}',
+                   '{"taken_ns": 1, "entries": {"a": ["file", "644", "git", 0, 0, 0, 0, null]}}'],
+    "checkpoint.json": ["garbage", '{"taken_ns": 1}'],
+    "saved.json": ['{"a": 1}', "[1, 2"],
+}
+
+
+@pytest.mark.parametrize("record,text", [(r, t) for r, texts in RECORDS.items() for t in texts])
+def test_a_damaged_run_record_is_one_clear_refusal(
+        app_repo: Path, plans: Path, record: str, text: str) -> None:
+    """A damaged after.json, checkpoint.json or saved.json made rollback crash with a
+    KeyError/JSONDecodeError traceback (exit 1); it is refused like a damaged journal."""
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    assert migrate("apply", plan, "--target", app_repo).exit_code == 0
+    (_journal(app_repo).parent / record).write_text(text)
+    before = untouched(app_repo)
+    run = migrate("rollback", "--target", app_repo)
+    assert_one_error(run, 3, f"the run record {_journal(app_repo).parent / record} is unreadable")
+    assert_same(before, untouched(app_repo))
+
+
 @pytest.mark.parametrize("output", ["missing/folder/x.patch", "a-folder", "a-file/x.patch",
                                     "/proc/migrate-cannot-write-here.patch"])
 def test_a_bad_output_path_is_refused_before_the_dry_run(
@@ -79,6 +101,20 @@ def test_a_bad_output_path_is_refused_before_the_dry_run(
     assert_one_error(run, 2, "--output", str(tmp_path / output))
     assert_same(before, untouched(app_repo))
     assert not (tmp_path / "a-folder" / "x.patch").exists()
+
+
+@pytest.mark.parametrize("output", [".git/HEAD", ".git/index", ".env", "app/util.py",
+                                    "new.patch"])
+def test_an_output_path_inside_the_target_or_its_git_folder_is_refused(
+        app_repo: Path, plans: Path, output: str) -> None:
+    """A dry run changes no byte of the target or its .git: `--output .git/HEAD` used to
+    write the patch over HEAD (the repository was gone), `--output .env` over the secrets."""
+    before = untouched(app_repo)
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    run = migrate("apply", plan, "--target", app_repo, "--dry-run", "--output",
+                  app_repo / output)
+    assert_one_error(run, 2, "--output", "which a dry run leaves untouched")
+    assert_same(before, untouched(app_repo))
 
 
 @pytest.mark.parametrize("args", [
@@ -118,6 +154,18 @@ def test_a_yaml_alias_bomb_is_refused_quickly(plans: Path) -> None:
     assert len(lines_out) == 1 and "alias" in lines_out[0], process.stderr
 
 
+@pytest.mark.parametrize("nested", ["[" * 3000 + "]" * 3000, "{a: " * 3000 + "1" + "}" * 3000])
+def test_a_plan_nested_without_end_is_one_clear_error(
+        app_repo: Path, plans: Path, nested: str) -> None:
+    """PyYAML composes recursively: a plan nested a few thousand levels deep crashed plan
+    and apply with a RecursionError traceback (exit 1)."""
+    plan = write_plan(plans, "name: deep\nsteps: " + nested + "\n")
+    before = untouched(app_repo)
+    for args in (["plan", plan], ["apply", plan, "--target", app_repo]):
+        assert_one_error(migrate(*args), 2, "plan.yaml:1:", "nests too deeply")
+    assert_same(before, untouched(app_repo))
+
+
 @pytest.mark.parametrize(("params", "key"), [
     ("codemod: rename\n    symbol: app.util.helper\n    to: None", "to"),
     ("codemod: rename\n    symbol: app.util.helper\n    to: class", "to"),
@@ -127,8 +175,11 @@ def test_a_yaml_alias_bomb_is_refused_quickly(plans: Path) -> None:
     ("codemod: move\n    moves: {app.util: app.class.util}", "moves"),
     ("codemod: move\n    moves: {app.util.helper: app.util.None}", "moves"),
     ("codemod: move\n    moves: {app.util: lambda}", "moves"),
+    ("relocate: {app.util: app.class}", "relocate"),
+    ("relocate: {app.util: app.None.util}", "relocate"),
 ], ids=["rename-None", "rename-class", "rename-__debug__", "rename-dash", "symbol-keyword",
-        "move-keyword-segment", "move-to-None", "move-to-lambda"])
+        "move-keyword-segment", "move-to-None", "move-to-lambda", "relocate-keyword",
+        "relocate-None-segment"])
 def test_names_that_would_not_compile_are_refused_at_plan_load(
         app_repo: Path, plans: Path, params: str, key: str) -> None:
     plan = write_plan(plans, "name: p\nsteps:\n  - " + params + "\n")
@@ -136,4 +187,14 @@ def test_names_that_would_not_compile_are_refused_at_plan_load(
     for args in (["plan", plan], ["apply", plan, "--target", app_repo]):
         line = assert_one_error(migrate(*args), 2, "plan.yaml:", key)
         assert "keyword" in line or "identifier" in line or "dotted" in line, line
+    assert_same(before, untouched(app_repo))
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_a_plan_file_that_is_a_symlink_loop(app_repo: Path, plans: Path, command: str) -> None:
+    os.symlink("b.yaml", plans / "a.yaml")
+    os.symlink("a.yaml", plans / "b.yaml")
+    before = untouched(app_repo)
+    run = migrate(command, plans / "a.yaml", "--target", app_repo)
+    assert_one_error(run, 2, "cannot read the plan: a symlink loop")
     assert_same(before, untouched(app_repo))

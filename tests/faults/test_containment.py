@@ -149,3 +149,90 @@ def test_copier_never_writes_through_a_committed_link_out_of_the_target(
     assert list(elsewhere.iterdir()) == []
     assert_one_error(run, 4, "'common", "outside the target")
     assert_same(before, untouched(app_repo) if dry_run else state(app_repo))
+
+
+@pytest.mark.parametrize("rel", ["loop/x.py", "loop"], ids=repr)
+@pytest.mark.parametrize("kind", ["write", "delete"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_path_through_a_symlink_loop_is_one_clear_refusal(
+        app_repo: Path, plans: Path, rel: str, kind: str, dry_run: bool) -> None:
+    """Resolving `loop/x.py` (loop -> other -> loop) raises in pathlib; it must be the
+    containment check's refusal (exit 3), not a traceback with exit 1."""
+    os.symlink("other", app_repo / "loop")
+    os.symlink("loop", app_repo / "other")
+    git(app_repo, "add", "-A")
+    git(app_repo, "commit", "-q", "-m", "a symlink loop")
+    (plans / "files").mkdir()
+    (plans / "files" / "x.py").write_text("X = 1\n")
+    step = (f"  - write: {{path: '{rel}', from: files/x.py}}\n" if kind == "write"
+            else f"  - delete: ['{rel}']\n")
+    plan = write_plan(plans, "name: loop\nsteps:\n" + step)
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, *(["--dry-run"] if dry_run else []))
+    assert_one_error(run, 3, f"path '{rel}' cannot be resolved: a symlink loop")
+    assert_same(before, untouched(app_repo))
+
+
+HARD_LINKED = {
+    "write over an ignored file": "  - write: {path: .env, from: files/env}\n",
+    "write over a tracked file": "  - write: {path: app/util.py, from: files/env}\n",
+    "codemod": "  - codemod: test-rename-name\n    old: helper\n    new: assist\n",
+    "copier": "  - copier: {src: ../template}\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HARD_LINKED))
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_step_never_writes_through_a_hard_link_to_a_file_outside(
+        app_repo: Path, plans: Path, tmp_path: Path, kind: str, dry_run: bool) -> None:
+    """A file of the target hard-linked from outside is one inode: writing it in place
+    changed the outside file too, and rollback (which writes a new file) never changed it
+    back."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for rel in (".env", "app/util.py"):
+        os.link(app_repo / rel, outside / rel.replace("/", "-"))
+    template_repo(tmp_path / "template", {"copier.yml": "{}\n", "app/util.py": "U = 1\n",
+                                          ".env": "T=1\n"})
+    (plans / "files").mkdir()
+    (plans / "files" / "env").write_text("PLAN=1\n")
+    plan = write_plan(plans, "name: hard-links\nsteps:\n" + HARD_LINKED[kind])
+    keep = {p.name: p.read_bytes() for p in outside.iterdir()}
+    before = untouched(app_repo) if dry_run else state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, *(["--dry-run"] if dry_run else []))
+    assert run.exit_code == 0, run.stderr
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
+    if not dry_run:
+        assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
+    assert_same(before, untouched(app_repo) if dry_run else state(app_repo))
+
+
+THROUGH_A_LINK = {  # committed link -> step path
+    "hook through a link to .git": ("gl", ".git", "gl/hooks/post-checkout"),
+    "config through a link to .git": ("gl", ".git", "gl/config"),
+    "nested repository through a link": ("vl", "vendor/lib", "vl/planted.py"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(THROUGH_A_LINK))
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_link_inside_the_target_never_leads_a_step_into_git_or_a_nested_repository(
+        app_repo: Path, plans: Path, case: str, dry_run: bool) -> None:
+    """`gl -> .git` resolves inside the target, so 'write gl/hooks/post-checkout' planted a
+    git hook (never rolled back) and 'write gl/config' broke the repository."""
+    link, points_to, path = THROUGH_A_LINK[case]
+    nested = app_repo / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    git(nested, "init", "-q")
+    os.symlink(points_to, app_repo / link)
+    git(app_repo, "add", link)
+    git(app_repo, "commit", "-q", "-m", "a link")
+    (plans / "files").mkdir()
+    (plans / "files" / "hook").write_text("#!/bin/sh\necho planted\n")
+    plan = write_plan(plans, f"name: via-link\nsteps:\n  - write: {{path: {path}, from: files/hook}}\n")
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, "--allow-dirty",
+                  *(["--dry-run"] if dry_run else []))
+    assert_one_error(run, 3, f"path '{path}' resolves to", "through a symlink")
+    assert_same(before, untouched(app_repo))

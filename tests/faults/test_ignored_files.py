@@ -109,3 +109,132 @@ def test_a_damaged_saved_file_is_never_written_back(app_repo: Path, plans: Path)
 
     assert_one_error(back, 3, ".env", "does not settle")
     assert (app_repo / ".env").read_text() == "PLAN=1\n"  # left as the run left it
+
+
+def _config_folder_and_link(app: Path) -> None:
+    """`cfg/` (tracked) holds an ignored `.env`; `lnk` is a committed symlink to `cfg`."""
+    (app / "cfg").mkdir()
+    (app / "cfg" / "settings.py").write_text("X = 1\n")
+    (app / "lnk").symlink_to("cfg")
+    git(app, "add", "-A")
+    git(app, "commit", "-q", "-m", "cfg")
+    (app / "cfg" / ".env").write_text("CFG_SECRET=1\n")
+
+
+ODD_SPELLINGS = {
+    "dot slash": ("./.env", ".env"),
+    "double slash": ("cfg//.env", "cfg/.env"),
+    "dot inside": ("cfg/./.env", "cfg/.env"),
+    "through a folder link": ("lnk/.env", "cfg/.env"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_SPELLINGS))
+def test_an_ignored_file_named_in_another_spelling_is_saved_and_given_back(
+        app_repo: Path, plans: Path, name: str) -> None:
+    """The store is keyed by the scan's spelling: a step path that reaches the same file
+    another way (`./`, `//`, a symlinked folder) must save it all the same."""
+    _config_folder_and_link(app_repo)
+    spelled, real = ODD_SPELLINGS[name]
+    original = (app_repo / real).read_bytes()
+    plan = _plan(plans, f"  - write: {{path: '{spelled}', from: files/env}}\n")
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert json.loads(dry.stdout)["changes"]["ignored"] == {
+        "created": [], "modified": [real], "deleted": []}
+    assert_same(before, untouched(app_repo), "after the dry run")
+
+    before = state(app_repo)
+    real_run = migrate("apply", plan, "--target", app_repo)
+    assert real_run.exit_code == 0, real_run.stderr
+    assert (app_repo / real).read_text() == "PLAN=1\n"
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert (app_repo / real).read_bytes() == original
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_deleting_a_folder_through_a_link_saves_its_ignored_files(
+        app_repo: Path, plans: Path) -> None:
+    _config_folder_and_link(app_repo)
+    (app_repo / "cfg" / "sub").mkdir()
+    (app_repo / "cfg" / "sub" / "notes.txt").write_text("tracked\n")
+    git(app_repo, "add", "-A")
+    git(app_repo, "commit", "-q", "-m", "sub")
+    (app_repo / "cfg" / "sub" / "local.log").write_text("only here\n")   # ignored
+    plan = write_plan(plans, "name: drop-sub\nsteps:\n  - delete: [lnk/sub]\n"
+                      "verify:\n  - {name: fails, command: ['false']}\n")
+    before = state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo)
+    assert_one_error(run, 1, "verification failed")
+    assert (app_repo / "cfg" / "sub" / "local.log").read_text() == "only here\n"
+    assert_same(before, state(app_repo), "after the automatic rollback")
+
+
+HEADER_ONLY = {  # entries with a `diff --git` header and no ---/+++ lines
+    "mode change": "diff --git a/.env b/.env\nold mode 100644\nnew mode 100755\n",
+    "empty file deleted": ("diff --git a/empty.log b/empty.log\ndeleted file mode 100644\n"
+                           "index e69de29..0000000\n"),
+}
+A_HUNK = ("diff --git a/app/util.py b/app/util.py\n--- a/app/util.py\n+++ b/app/util.py\n"
+          "@@ -1,2 +1,2 @@\n def helper(x):\n-    return x + 1\n+    return x + 2\n")
+
+
+@pytest.mark.parametrize("entry", sorted(HEADER_ONLY))
+def test_a_patch_entry_without_file_lines_saves_the_ignored_file_first(
+        app_repo: Path, plans: Path, entry: str) -> None:
+    """git apply also applies what only a `diff --git` header says; the patch step must
+    announce those paths too, or the ignored file is changed unsaved and never given back."""
+    (app_repo / ".env").chmod(0o644)
+    (app_repo / "empty.log").write_bytes(b"")   # ignored (*.log)
+    (plans / "x.diff").write_text(HEADER_ONLY[entry] + A_HUNK)
+    plan = write_plan(plans, "name: header-only\nsteps:\n  - patch: x.diff\n")
+    before = untouched(app_repo)
+    dry = migrate("apply", plan, "--target", app_repo, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    ignored = json.loads(dry.stdout)["changes"]["ignored"]
+    assert ignored["modified"] + ignored["deleted"] == [".env" if "mode" in entry else "empty.log"]
+    assert_same(before, untouched(app_repo), "after the dry run")
+
+    before = state(app_repo)
+    real = migrate("apply", plan, "--target", app_repo)
+    assert real.exit_code == 0, real.stderr
+    assert migrate("rollback", "--target", app_repo).exit_code == 0
+    assert_same(before, state(app_repo), "after the rollback")
+
+
+def test_a_header_only_patch_entry_into_a_nested_repository_is_refused(
+        app_repo: Path, plans: Path) -> None:
+    (app_repo / "vendor").mkdir()
+    git(app_repo / "vendor", "init", "-q")
+    (plans / "x.diff").write_text("diff --git a/vendor/planted b/vendor/planted\n"
+                                  "new file mode 100644\nindex 0000000..e69de29\n" + A_HUNK)
+    plan = write_plan(plans, "name: nested\nsteps:\n  - patch: x.diff\n")
+    before = untouched(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, "--allow-dirty")
+    assert_one_error(run, 3, "vendor/planted", "nested git repository")
+    assert_same(before, untouched(app_repo))
+
+
+def test_an_ignored_file_a_later_verify_overwrites_comes_back_with_the_rollback(
+        app_repo: Path, plans: Path) -> None:
+    """The checks `apply` runs get every ignored file saved first; the same checks run by
+    `migrate verify` after the apply overwrote .env unsaved, and rollback kept the
+    overwritten .env as if the user had written it."""
+    plan = write_plan(plans, f"""
+        name: clobbering-check
+        steps:
+          - test-put: {{path: app/new.py, content: "x = 1\\n"}}
+        verify:
+          - name: clobbers
+            command: ['{PY}', -c, "open('.env', 'w').write('CHECK=1\\\\n')"]
+    """)
+    before = state(app_repo)
+    assert migrate("apply", plan, "--target", app_repo, "--no-verify").exit_code == 0
+    checked = migrate("verify", plan, "--target", app_repo)
+    assert checked.exit_code == 0, checked.stderr
+    assert (app_repo / ".env").read_text() == "CHECK=1\n"
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert (app_repo / ".env").read_text() == "SECRET=1\n"
+    assert_same(before, state(app_repo), "after the rollback")

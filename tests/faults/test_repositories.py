@@ -71,3 +71,27 @@ def test_each_linked_worktree_has_its_own_run(app_repo: Path, plans: Path, tmp_p
 
     assert migrate("rollback", "--target", linked).exit_code == 0
     assert_same(linked_before, state(linked), "the linked worktree after its rollback")
+
+
+def test_deleting_a_folder_that_holds_another_repository_is_refused(
+        app_repo: Path, plans: Path, tmp_path: Path) -> None:
+    """`delete: [vendor]` with a nested repository at vendor/lib removed its .git (its
+    commits) with the folder; the step then failed and rollback gave back the files, never
+    the repository. A submodule's folder below the deleted one is refused the same way."""
+    nested = app_repo / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    (nested / "lib.py").write_text("LIB = 1\n")
+    git(nested, "init", "-q")
+    git(nested, "add", "-A")
+    git(nested, "commit", "-q", "-m", "work that exists nowhere else")
+    (app_repo / "vendor" / "README").write_text("vendored\n")
+    _with_submodule(app_repo, tmp_path)
+    git(app_repo, "mv", "lib", "vendor/sub")
+    git(app_repo, "add", "vendor/README")
+    git(app_repo, "commit", "-q", "-m", "vendor")
+    before = {**state(app_repo), **state(nested)}
+    plan = write_plan(plans, "name: drop-vendor\nsteps:\n  - delete: [vendor]\n")
+    for extra in ([], ["--dry-run"]):
+        run = migrate("apply", plan, "--target", app_repo, "--allow-dirty", *extra)
+        assert_one_error(run, 3, "delete path 'vendor' holds vendor/", "repository")
+    assert_same(before, {**state(app_repo), **state(nested)})
