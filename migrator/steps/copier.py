@@ -85,22 +85,22 @@ def locate_template(src: str, target: Path) -> TemplateSource:
 
 
 def template_config(path: Path) -> dict[str, Any]:
-    """copier.yml (or copier.yaml) of the template folder `path`: its settings and questions."""
+    """copier.yml (or copier.yaml) of the template folder `path`: its settings and questions,
+    read by Copier's own loader (several YAML documents merged, `!include` resolved inside
+    the template), so the tool sees what Copier will."""
+    from copier._template import load_template_config
+    from copier.errors import CopierError
+
     for name in _CONFIG_FILES:
         if (path / name).is_file():
             try:
-                loaded = yaml.load((path / name).read_text(encoding="utf-8"), Loader=_LenientLoader)
-            except yaml.YAMLError as exc:
-                raise PreflightError(f"template {path / name} is not valid YAML: {exc}") from None
+                loaded = load_template_config(path / name, quiet=True)
+            except (CopierError, OSError, TypeError, ValueError, yaml.YAMLError) as exc:
+                reason = " ".join(str(exc.__cause__ or exc).split()) or type(exc).__name__
+                raise PreflightError(f"template {path / name} is not a valid Copier "
+                                     f"configuration: {reason}") from None
             return loaded if isinstance(loaded, dict) else {}
     return {}
-
-
-class _LenientLoader(yaml.SafeLoader):
-    """Reads copier.yml's settings; Copier's own tags (`!include`) are kept as plain text."""
-
-
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 @contextlib.contextmanager

@@ -178,6 +178,49 @@ def test_tasks_need_trust(tmp_path, make_repo, make_ctx):
     assert (target / "task-ran").exists()
 
 
+def test_a_copier_yml_in_several_documents_and_includes_is_read_as_copier_reads_it(
+    tmp_path, make_repo, make_ctx
+):
+    """Copier merges the documents of copier.yml and resolves `!include`; the step's own
+    reading of it (tasks need trust, `_skip_if_exists`) must see the same configuration."""
+    files = dict(TEMPLATE)
+    files["copier.yml"] = (
+        "_subdirectory: template\n"
+        "---\n"
+        "project_name:\n  type: str\n  default: modern-app\n"
+        "use_s3:\n  type: bool\n  default: false\n"
+        "---\n"
+        "!include includes/*.yml\n"
+    )
+    files["includes/tasks.yml"] = "_tasks:\n  - [touch, task-ran]\n"
+    make_repo(tmp_path / "ModernAppTemplate" / "backend", files)
+    target = make_repo(tmp_path / "ElectronicsInventory" / "backend", APP)
+    with pytest.raises(PreflightError, match="uses tasks, which run code"):
+        CopierStep.model_validate(STEP).preflight(make_ctx(target))
+    ctx = make_ctx(target, trust=True)
+    step = CopierStep.model_validate(STEP)
+    step.preflight(ctx)
+    step.apply(ctx)
+    assert (target / "task-ran").exists()
+    assert (target / "common/storage.py").read_text() == "BUCKET = 'electronics-inventory'\n"
+
+
+@pytest.mark.parametrize(
+    "config", ["_subdirectory: [template\n", "_subdirectory: template\n---\n!include ../*.yml\n"],
+    ids=["bad-yaml", "include-outside"],
+)
+def test_an_unreadable_copier_yml_is_one_line_naming_it(tmp_path, make_repo, make_ctx, config):
+    (tmp_path / "ModernAppTemplate").mkdir()
+    (tmp_path / "ModernAppTemplate" / "outside.yml").write_text("_tasks: [[touch, pwned]]\n")
+    template = make_repo(tmp_path / "ModernAppTemplate" / "backend", {**TEMPLATE, "copier.yml": config})
+    target = make_repo(tmp_path / "ElectronicsInventory" / "backend", APP)
+    with pytest.raises(PreflightError) as refused:
+        CopierStep.model_validate(STEP).preflight(make_ctx(target))
+    message = str(refused.value)
+    assert message.startswith(f"template {template / 'copier.yml'} is not a valid Copier configuration")
+    assert "\n" not in message
+
+
 def test_escape_is_a_path_error(layout, make_ctx):
     _, target = layout
     with pytest.raises(PathEscapesTarget):
