@@ -77,7 +77,13 @@ class HalfApplied(PreflightError):
 
 
 class CommitsOnTop(PreflightError):
-    """Commits were added on top of the migration; rollback needs `--force`."""
+    """Commits were added on top of the migration (or its branch was reset); rollback needs
+    `--force`."""
+
+
+class HeadElsewhere(PreflightError):
+    """Another branch (or a detached HEAD) is checked out instead of the migration's branch;
+    rollback needs that branch checked out again, or `--force`."""
 
 
 class ChangedAfterRun(PreflightError):

@@ -16,8 +16,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migrator.branches import head_moved, restore_head
 from migrator.checkpoint import AFTER, Checkpoint
-from migrator.errors import ChangedAfterRun, CommitsOnTop, PreflightError
+from migrator.errors import ChangedAfterRun, PreflightError
 from migrator.journal import Journal
 from migrator.snapshot import (
     DIR,
@@ -67,11 +68,9 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
     resuming = journal.state == "rolling-back"
     started_from = journal.rolling_back_from if resuming else journal.state
     after = checkpoint.after() if started_from in ENDED else None
-    moved = commits_on_top(repo, journal)
+    moved = head_moved(repo, journal)
     if moved and not force and not resuming:
-        raise CommitsOnTop(f"commits were added on top of the migration ({moved})",
-                           "`migrate rollback --force` restores the checkpoint anyway and "
-                           "keeps those commits on a branch it names")
+        raise moved
     lost_end = started_from in ENDED and after is None and not journal.user_patch
     if lost_end and not force:
         raise ChangedAfterRun(
@@ -112,7 +111,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
     journal.write(repo.state_dir)
     restore_files(repo, checkpoint, base, now, plan.restore)
     _check_settled(repo, base, set(plan.keep))
-    result.saved_branch = _restore_head(repo, journal)
+    result.saved_branch = restore_head(repo, journal)
     _restore_index(repo, journal, checkpoint.dir / "index.orig")
     forget_run(repo, journal.checkpoint)
     return result
@@ -315,64 +314,3 @@ def _save_user_changes(repo: Repo, checkpoint: Checkpoint, now: Manifest, paths:
     new = write_tree(repo.git, now, temporary_index(checkpoint.dir, "changes"))
     patch = repo.patch(old, new, *(f":(literal){p}" for p in paths))
     return checkpoint.keep_patch(patch, plan_name, "changes-after-")
-
-
-# -- HEAD and branches --------------------------------------------------------------------
-def _migration_heads(repo: Repo, journal: Journal) -> set[str | None]:
-    """Commits HEAD may be at with nothing added on top (a crash may fall mid-commit)."""
-    heads = {journal.created_commit or journal.head}
-    if journal.created_branch and journal.created_commit is None:
-        heads.add(journal.head)
-        now = repo.head()
-        if now and repo.ref(f"{now}^") == journal.head:
-            heads.add(now)
-    return heads
-
-
-def commits_on_top(repo: Repo, journal: Journal) -> str | None:
-    """A description of what moved HEAD since the migration, or None."""
-    expected = journal.created_commit or journal.head
-    now = repo.head()
-    if now not in _migration_heads(repo, journal):
-        return f"HEAD is {(now or 'unborn')[:12]}, the migration left {(expected or 'unborn')[:12]}"
-    allowed = {journal.branch, journal.created_branch}
-    if journal.branch and repo.branch() not in allowed:
-        return f"the checked out branch is {repo.branch()}, the migration ran on {journal.branch}"
-    return None
-
-
-def _restore_head(repo: Repo, journal: Journal) -> str | None:
-    """Put HEAD and the branch back; commits made on top stay on a new branch, named."""
-    kept: str | None = None
-    ours = _migration_heads(repo, journal) | {journal.created_commit}
-    if journal.branch:
-        ref = f"refs/heads/{journal.branch}"
-        current = repo.ref(ref)
-        if current and current != journal.head and current not in ours:
-            kept = _keep_on_branch(repo, journal.branch, current)
-        if journal.head and current != journal.head:
-            repo.git("update-ref", ref, journal.head)
-        elif not journal.head and current:
-            repo.git("update-ref", "-d", ref)
-        repo.git("symbolic-ref", "HEAD", ref)
-    elif journal.head:
-        current = repo.head()
-        if current and current != journal.head and current not in ours \
-                and repo.branch() is None:
-            kept = _keep_on_branch(repo, "detached", current)
-        repo.git("update-ref", "--no-deref", "HEAD", journal.head)
-    if journal.created_branch and journal.created_branch != journal.branch:
-        ref = f"refs/heads/{journal.created_branch}"
-        if repo.ref(ref) in ours:
-            repo.git("update-ref", "-d", ref)
-    return kept
-
-
-def _keep_on_branch(repo: Repo, branch: str, commit: str) -> str:
-    name = f"{branch}-before-rollback"
-    n = 1
-    while repo.ref(f"refs/heads/{name}"):
-        n += 1
-        name = f"{branch}-before-rollback-{n}"
-    repo.git("update-ref", f"refs/heads/{name}", commit, "")
-    return name

@@ -133,7 +133,7 @@ def test_a_rollback_cut_short_is_finished_by_the_next_one(
     def crash(*args: object) -> None:
         raise KeyboardInterrupt  # as if killed after the files came back, before HEAD did
 
-    monkeypatch.setattr(rollback_module, "_restore_head", crash)
+    monkeypatch.setattr(rollback_module, "restore_head", crash)
     with pytest.raises(KeyboardInterrupt):
         engine.rollback(app_repo)
     monkeypatch.undo()

@@ -223,3 +223,28 @@ def test_a_lost_end_record_never_costs_work_done_after_the_run(
     assert saved is not None, forced.stdout
     assert "+my notes, written after the run" in Path(saved.group(1)).read_text()
     assert_same(before, state(app_repo), "after the forced rollback")
+
+
+def test_another_branch_checked_out_after_a_commit_is_named_as_such(
+        app_repo: Path, plans: Path) -> None:
+    """After `apply --commit` the user checks out main again: rollback said "commits were
+    added on top", which nobody did. It now says which branch is checked out instead of the
+    migration's, and what to do; checking the migration's branch out lets it through."""
+    before = state(app_repo)
+    run = migrate("apply", write_plan(plans, PLAN), "--target", app_repo, "--commit")
+    assert run.exit_code == 0, run.stderr
+    git(app_repo, "checkout", "-q", "main")
+    elsewhere = state(app_repo)
+
+    refused = migrate("rollback", "--target", app_repo)
+
+    line = assert_one_error(refused, 3, "branch main is checked out, not the migration's "
+                            "branch migrate/reshape", "`git checkout migrate/reshape`",
+                            "--force")
+    assert "on top" not in line.split("(")[0]
+    assert_same(elsewhere, state(app_repo), "after the refused rollback")
+    git(app_repo, "checkout", "-q", "migrate/reshape")
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert_same(before, state(app_repo), "after the rollback")
+
