@@ -95,6 +95,11 @@ class CheckpointWithoutJournal(PreflightError):
     """A checkpoint ref is left without its journal: the last way back, never deleted."""
 
 
+class CheckpointGone(PreflightError):
+    """The checkpoint's ref was deleted and `git gc` pruned bytes rollback needs: the run
+    cannot be rolled back; nothing is changed."""
+
+
 class RunLocked(PreflightError):
     """Another migrate process is applying, rolling back, verifying or dry-running here."""
 

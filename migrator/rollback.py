@@ -18,6 +18,7 @@ from pathlib import Path
 
 from migrator.branches import head_moved, restore_head
 from migrator.checkpoint import AFTER, Checkpoint
+from migrator.checkpoint_gone import checkpoint_gone, lost_bytes
 from migrator.errors import ChangedAfterRun, PreflightError
 from migrator.journal import Journal
 from migrator.snapshot import (
@@ -68,6 +69,9 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
     resuming = journal.state == "rolling-back"
     started_from = journal.rolling_back_from if resuming else journal.state
     after = checkpoint.after() if started_from in ENDED else None
+    lost = lost_bytes(repo, base)
+    if lost:
+        raise checkpoint_gone(repo, journal, lost)
     moved = head_moved(repo, journal)
     if moved and not force and not resuming:
         raise moved
@@ -100,7 +104,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
                 f"files changed after the migration: {shown}; a rollback would discard them",
                 "commit or move them first, or `migrate rollback --force` saves them as a "
                 "patch and then rolls back")
-        result.saved_patch = _save_user_changes(repo, checkpoint, now, plan.conflicts,
+        result.saved_patch = _save_user_changes(repo, checkpoint, base, now, plan.conflicts,
                                                 journal.plan_name)
         journal.user_patch = str(result.saved_patch)
     elif journal.user_patch:
@@ -307,10 +311,12 @@ def _kept(rel: str, keep: set[str]) -> bool:
         any(k.startswith(rel + "/") for k in keep)
 
 
-def _save_user_changes(repo: Repo, checkpoint: Checkpoint, now: Manifest, paths: list[str],
-                       plan_name: str) -> Path:
+def _save_user_changes(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manifest,
+                       paths: list[str], plan_name: str) -> Path:
     applied = repo.ref(repo.applied_ref)
-    old = repo.tree_of(applied) if applied else repo.target_tree(repo.checkpoint_ref)
+    old = repo.tree_of(applied) if applied else \
+        write_tree(repo.git, base, temporary_index(checkpoint.dir, "checkpoint"),
+                   missing_ok=True)
     new = write_tree(repo.git, now, temporary_index(checkpoint.dir, "changes"))
     patch = repo.patch(old, new, *(f":(literal){p}" for p in paths))
     return checkpoint.keep_patch(patch, plan_name, "changes-after-")

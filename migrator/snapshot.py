@@ -247,8 +247,9 @@ def hash_objects(root: Path, git: Git, paths: list[str], write: bool = True) -> 
 
 
 # -- trees and changes --------------------------------------------------------------------
-def write_tree(git: Git, manifest: Manifest, index: Path) -> str:
-    """The git tree of the manifest's `git` area (files and links, with their raw bytes)."""
+def write_tree(git: Git, manifest: Manifest, index: Path, missing_ok: bool = False) -> str:
+    """The git tree of the manifest's `git` area (files and links, with their raw bytes);
+    with `missing_ok`, also when some of its blobs are no longer in the object store."""
     rows = [f"{e.git_mode} {e.blob}\t{p}" for p, e in sorted(manifest.entries.items())
             if e.area == GIT and e.kind != DIR and e.blob]
     index.unlink(missing_ok=True)
@@ -258,7 +259,7 @@ def write_tree(git: Git, manifest: Manifest, index: Path) -> str:
         if rows:
             git("update-index", "-z", "--add", "--index-info", env=env,
                 input="\0".join(rows).encode("utf-8", "surrogateescape") + b"\0")
-        return git("write-tree", env=env).strip()
+        return git("write-tree", *(["--missing-ok"] if missing_ok else []), env=env).strip()
     finally:
         index.unlink(missing_ok=True)
 

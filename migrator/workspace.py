@@ -220,6 +220,14 @@ class Repo:
             position = header_end + 1 + size + 1
         return result
 
+    def missing(self, ids: list[str]) -> list[str]:
+        """The objects of `ids` the object store no longer has (pruned by `git gc`)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        out = self.git("cat-file", "--batch-check", input=("\n".join(wanted) + "\n").encode())
+        return [line.split()[0] for line in out.splitlines() if line.endswith(" missing")]
+
     def has_identity(self) -> bool:
         try:
             self.git("var", "GIT_COMMITTER_IDENT")

@@ -11,7 +11,8 @@ import subprocess
 from pathlib import Path
 
 from engine_helpers import git, migrate, write_plan
-from fault_helpers import assert_one_error, assert_same, kill_at, paused_plan, state
+from fault_helpers import assert_one_error, assert_same, kill_at, paused_plan, state, untouched
+from treehash import fingerprint
 
 PLAN = """
 name: reshape
@@ -248,3 +249,53 @@ def test_another_branch_checked_out_after_a_commit_is_named_as_such(
     assert back.exit_code == 0, back.stderr
     assert_same(before, state(app_repo), "after the rollback")
 
+
+def _prune_checkpoint(app: Path) -> None:
+    git(app, "update-ref", "-d", "refs/worktree/migrator/checkpoint")
+    git(app, "reflog", "expire", "--expire=now", "--all")
+    git(app, "gc", "-q", "--prune=now")
+
+
+def test_a_pruned_checkpoint_is_named_and_nothing_is_changed(
+        app_repo: Path, plans: Path) -> None:
+    """The user deleted the checkpoint ref and ran `git gc --prune=now`: the bytes of
+    notes.txt (untracked, changed by the run) are gone. Rollback refused on an unrelated
+    file without --force and printed git's `ambiguous argument` with it (after saving a
+    patch). Now both say the checkpoint is gone, what is left, and change nothing."""
+    (app_repo / "notes.txt").write_text("my untracked notes\n")
+    plan = write_plan(plans, PLAN + '  - test-put: {path: notes.txt, content: "run\\n"}\n')
+    run = migrate("apply", plan, "--target", app_repo, "--allow-dirty")
+    assert run.exit_code == 0, run.stderr
+    (app_repo / "app" / "main.py").write_text("# my edit after the migration\n")
+    head = git(app_repo, "rev-parse", "HEAD").strip()
+    _prune_checkpoint(app_repo)
+    before = untouched(app_repo)
+
+    for force in ([], ["--force"]):
+        refused = migrate("rollback", "--target", app_repo, *force)
+        line = assert_one_error(
+            refused, 3, "the checkpoint of this run", "is gone: its ref "
+            "refs/worktree/migrator/checkpoint was deleted and its objects were pruned "
+            "(git gc), so the bytes of notes.txt cannot be given back; nothing was changed",
+            f"the commit before the run, {head[:12]}", ".git/migrator/journal.json")
+        assert "ambiguous" not in line and "app/main.py" not in line
+        assert_same(before, untouched(app_repo), f"after the refused rollback {force}")
+
+
+def test_a_deleted_checkpoint_ref_whose_bytes_are_all_there_still_rolls_back(
+        app_repo: Path, plans: Path) -> None:
+    """Rollback needs the checkpoint's bytes, not its ref: on a clean tree HEAD keeps every
+    blob alive through `git gc`, and --force saves the later edit from the scan."""
+    before = fingerprint(app_repo)  # refs by name: gc packs them
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / "app" / "main.py").write_text("# my edit after the migration\n")
+    git(app_repo, "update-ref", "-d", "refs/worktree/migrator/applied")
+    _prune_checkpoint(app_repo)
+
+    back = migrate("rollback", "--target", app_repo, "--force")
+
+    assert back.exit_code == 0, back.stderr
+    saved = re.search(r"saved in (\S+\.patch)", back.stdout)
+    assert saved is not None, back.stdout
+    assert "+# my edit after the migration" in Path(saved.group(1)).read_text()
+    assert_same(before, fingerprint(app_repo), "after the rollback")
