@@ -511,6 +511,8 @@ def apply(plan: Plan | str | Path, target: Path, *, dry_run: bool = False,
     repo = Repo.open(target)
     if output is not None:
         _output_outside(output, repo)
+    if commit:  # refused before anything runs; whether it exists is known under the lock
+        workspace.valid_branch_name(repo, branch or f"migrate/{plan.name}")
     dryrun.remove_leftovers()
     with runlock.locked(repo, shared=dry_run):
         preflight(plan, repo, allow_dirty=allow_dirty, trust=trust, real_run=not dry_run)

@@ -22,7 +22,7 @@ from migrator.errors import NotAGitRepository, PreflightError, UsageError
 from migrator.snapshot import Changes
 
 __all__ = ["CHECKPOINT_REF", "Changes", "GitFailed", "Repo", "attempt_changes",
-           "check_branch_name", "commit_on_branch"]
+           "check_branch_name", "commit_on_branch", "valid_branch_name"]
 
 CHECKPOINT_REF = "refs/worktree/migrator/checkpoint"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -237,12 +237,24 @@ class Repo:
             return False
 
 
-def check_branch_name(repo: Repo, name: str) -> None:
+def valid_branch_name(repo: Repo, name: str) -> None:
+    """Refuse a name git would not take for a new branch, or would read as something else:
+    `check-ref-format --branch` must accept it as it is (it expands `@{-1}` to the branch
+    checked out before), and `@` alone means HEAD on git's command line."""
     try:
-        repo.git("check-ref-format", "--branch", name)
+        spelled = repo.git("check-ref-format", "--branch", name).strip()
     except GitFailed:
-        raise UsageError(f"{name!r} is not a valid branch name",
-                         "pass a valid one with --branch NAME") from None
+        spelled = None
+    if spelled != name or name == "@":
+        why = "git reads `@` as HEAD" if name == "@" else \
+            "git reads it as another branch, " + repr(spelled) if spelled else \
+            "`git check-ref-format --branch` refuses it"
+        raise UsageError(f"{name!r} is not a valid branch name: {why}; nothing was run",
+                         "pass a valid one with --branch NAME")
+
+
+def check_branch_name(repo: Repo, name: str) -> None:
+    valid_branch_name(repo, name)
     if repo.ref(f"refs/heads/{name}"):
         raise PreflightError(f"branch {name!r} already exists",
                              "choose another with --branch NAME or delete it")

@@ -109,7 +109,8 @@ CASES = [
     Case("missing-plan-file", "", 2, r".*nope.yaml: cannot read the plan", args=["<nope>"]),
     Case("output-without-dry-run", plan(), 2, r"--output goes with --dry-run",
          args=["--output", "x.patch"]),
-    Case("invalid-branch-name", plan(), 2, r"'a..b' is not a valid branch name \(pass a valid one with --branch NAME\)",
+    Case("invalid-branch-name", plan(), 2, r"'a..b' is not a valid branch name: `git check-ref-format --branch` refuses it; "
+         r"nothing was run \(pass a valid one with --branch NAME\)",
          args=["--commit", "--branch", "a..b"]),
     Case("verify-only-unknown-check", plan(verify="  - {name: real, test-file: README.md}\n"), 2,
          r"--only 'ghost': no such check \(the plan has: real\)",

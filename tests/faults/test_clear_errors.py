@@ -198,3 +198,26 @@ def test_a_plan_file_that_is_a_symlink_loop(app_repo: Path, plans: Path, command
     run = migrate(command, plans / "a.yaml", "--target", app_repo)
     assert_one_error(run, 2, "cannot read the plan: a symlink loop")
     assert_same(before, untouched(app_repo))
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    pytest.param("@", "git reads `@` as HEAD", id="at"),
+    pytest.param("@{-1}", "git reads it as another branch, 'before'", id="previous-branch"),
+    pytest.param("a..b", "`git check-ref-format --branch` refuses it", id="dot-dot"),
+    pytest.param("-x", "`git check-ref-format --branch` refuses it", id="dash"),
+    pytest.param("HEAD", "`git check-ref-format --branch` refuses it", id="HEAD"),
+])
+def test_a_branch_name_git_would_not_take_is_refused_before_anything_runs(
+        app_repo: Path, plans: Path, name: str, why: str) -> None:
+    """`--branch @` made a branch named `@` (git reads `@` as HEAD), and the names
+    check-ref-format refuses were only refused after preflight. Now: one line, exit 2,
+    before the plan's preflight (this step refuses there) and before a byte is written."""
+    subprocess.run(["git", "checkout", "-q", "-b", "before"], cwd=app_repo, check=True)
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=app_repo, check=True)
+    plan = write_plan(plans, "name: p\nsteps:\n  - test-refuse: preflight ran\n" + OK_STEP)
+    before = untouched(app_repo)
+    for extra in ([], ["--dry-run"]):
+        run = migrate("apply", plan, "--target", app_repo, "--commit", "--branch", name, *extra)
+        assert_one_error(run, 2, f"error: {name!r} is not a valid branch name: {why}; nothing "
+                         "was run (pass a valid one with --branch NAME)")
+        assert_same(before, untouched(app_repo), f"after --branch {name} {extra}")
