@@ -399,12 +399,13 @@ def _run_check(index: int, total: int, check: CheckModel, ctx: CheckContext,
 
 
 def _run_steps(plan: Plan, tracker: StepTracker, ctx: StepContext, observer: RunObserver,
-               journal: Journal | None = None,
-               state_dir: Path | None = None) -> list[StepReport]:
+               journal: Journal | None = None, state_dir: Path | None = None,
+               reports: list[StepReport] | None = None) -> list[StepReport]:
     """Run every step through the tracker (ignored files brought in first, changes scanned
-    after), journaling before and after each one when `journal` is given."""
+    after), journaling before and after each one when `journal` is given. Each finished
+    step's report is appended to `reports` as it finishes (a failure keeps those before)."""
     ctx.on_change = tracker.will_change
-    reports: list[StepReport] = []
+    reports = [] if reports is None else reports
     for index, step in enumerate(plan.steps):
         if journal is not None and state_dir is not None:
             journal.current_step = index
@@ -559,7 +560,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     tracker = StepTracker(repo, base, SaveToStore(checkpoint, base))
     try:
         ctx = _context(plan, repo.root, repo.root, trust, observer, environment=environment)
-        report.steps = _run_steps(plan, tracker, ctx, observer, journal, repo.state_dir)
+        _run_steps(plan, tracker, ctx, observer, journal, repo.state_dir, report.steps)
         if verify and plan.checks:
             tracker.before_step(anywhere=True)  # checks write caches, maybe over ignored files
             report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs,

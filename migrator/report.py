@@ -49,6 +49,9 @@ class Output:
             self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def table(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A titled table; nothing at all when it has no rows (an empty table says nothing)."""
+        if not rows:
+            return
         if self.rich:
             table = Table(title=title, title_justify="left")
             for column in columns:
@@ -57,8 +60,7 @@ class Output:
                 table.add_row(*(escape(cell) for cell in row))
             self.console.print(table)
             return
-        widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
-                  for i, c in enumerate(columns)]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
         self.line(title)
         self.line("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
         for row in rows:
@@ -223,6 +225,8 @@ def render_apply(out: Output, report: ApplyReport) -> None:
     rows = [[str(s.index + 1), s.title, str(len(s.changes.created)), str(len(s.changes.modified)),
              str(len(s.changes.deleted)), _rewrites(s), f"{s.seconds:.1f}s"] for s in report.steps]
     title = "Dry run (nothing was changed)" if report.dry_run else "Applied"
+    if report.failure:
+        title = "Steps done before the failure" + (" (rolled back)" if report.rolled_back else "")
     out.table(title, ["#", "step", "created", "modified", "deleted", "rewrites", "time"], rows)
     _ignored_lines(out, report.changes, indent="  ")
     _notes(out, report.steps)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from engine_helpers import ROOT, migrate, write_plan
-from fault_helpers import assert_one_error, assert_same, untouched
+from fault_helpers import assert_one_error, assert_same, state, untouched
 
 OK_STEP = "  - test-put: {path: app/new.py, content: \"x = 1\\n\"}\n"
 
@@ -221,3 +221,25 @@ def test_a_branch_name_git_would_not_take_is_refused_before_anything_runs(
         assert_one_error(run, 2, f"error: {name!r} is not a valid branch name: {why}; nothing "
                          "was run (pass a valid one with --branch NAME)")
         assert_same(before, untouched(app_repo), f"after --branch {name} {extra}")
+
+
+def test_a_failing_run_prints_no_empty_step_table(app_repo: Path, plans: Path) -> None:
+    """A run whose first step failed printed an empty "Applied" table (a title and column
+    names) before the error line. Now no table at all; when earlier steps ran, their rows
+    under a title that says they were rolled back."""
+    before = state(app_repo)
+    first = migrate("apply", write_plan(plans, "name: p\nsteps:\n  - test-fail: boom\n"),
+                    "--target", app_repo)
+    assert_one_error(first, 4, "error: step 1 (test-fail): boom (rolled back to the checkpoint")
+    assert first.stdout == "step 1/1 test-fail ...\n", first.stdout
+    assert_same(before, state(app_repo), "after the first failure")
+
+    second = migrate("apply", write_plan(plans, "name: p\nsteps:\n" + OK_STEP
+                                         + "  - test-fail: boom\n"), "--target", app_repo)
+    assert_one_error(second, 4, "error: step 2 (test-fail): boom (rolled back")
+    table = second.stdout.split("step 2/2 test-fail ...\n", 1)[1].splitlines()
+    assert table[0] == "Steps done before the failure (rolled back)", second.stdout
+    assert table[1].split() == ["#", "step", "created", "modified", "deleted", "rewrites", "time"]
+    assert table[2].split()[:5] == ["1", "test-put", "1", "0", "0"] and len(table) == 3
+    assert "Applied" not in second.stdout
+    assert_same(before, state(app_repo), "after the second failure")
