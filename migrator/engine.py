@@ -153,6 +153,9 @@ class RollbackReport:
     plan_name: str | None = None
     kept: list[str] = field(default_factory=list)
     """Ignored files changed or made after the run, left as they are."""
+    kept_folders: list[str] = field(default_factory=list)
+    """Folders made or changed after the run with nothing else kept inside (`logs/`), left
+    too."""
     saved_patch: Path | None = None
     saved_branch: str | None = None
 
@@ -701,16 +704,20 @@ def rollback(target: Path, *, force: bool = False) -> RollbackReport:
     message = (f"rolled back {journal.plan_name!r}: the folder, HEAD and index are as they were "
                f"at checkpoint {journal.checkpoint[:12]}")
     if result.kept:
-        shown = ", ".join(result.kept[:5]) + (f" and {len(result.kept) - 5} more"
-                                              if len(result.kept) > 5 else "")
-        message += f"; kept the ignored files changed or made after the run: {shown}"
+        message += f"; kept the ignored files changed or made after the run: {_few(result.kept)}"
+    if result.kept_folders:
+        message += f"; kept the folders made or changed after the run: {_few(result.kept_folders)}"
     if result.saved_patch:
         message += f"; the changes made after the run are saved in {result.saved_patch}"
     if result.saved_branch:
         message += f"; the commits made on top of the migration stay on branch {result.saved_branch}"
     return RollbackReport(target=repo.root, rolled_back=True, plan_name=journal.plan_name,
-                          message=message, kept=result.kept, saved_patch=result.saved_patch,
-                          saved_branch=result.saved_branch)
+                          message=message, kept=result.kept, kept_folders=result.kept_folders,
+                          saved_patch=result.saved_patch, saved_branch=result.saved_branch)
+
+
+def _few(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
 
 def status(target: Path) -> StatusReport:

@@ -345,6 +345,7 @@ def verify_json(report: VerifyReport) -> dict[str, Any]:
 def rollback_json(report: RollbackReport) -> dict[str, Any]:
     return {"target": str(report.target), "rolled_back": report.rolled_back,
             "plan": report.plan_name, "message": report.message, "kept": report.kept,
+            "kept_folders": report.kept_folders,
             "saved_patch": str(report.saved_patch) if report.saved_patch else None,
             "saved_branch": report.saved_branch}
 

@@ -42,6 +42,8 @@ ENDED = ("applied", "kept-failed")
 class RollbackResult:
     kept: list[str] = field(default_factory=list)
     """Ignored files changed or made after the run, left as they are."""
+    kept_folders: list[str] = field(default_factory=list)
+    """Folders made or changed after the run that hold nothing else kept (empty ones)."""
     saved_patch: Path | None = None
     """`force`: where the changes made after the run were saved before being discarded."""
     saved_branch: str | None = None
@@ -95,7 +97,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
             "made after the run and holds files rollback keeps (ignored files are never "
             "discarded, not even with --force)",
             f"move {rel} out of the way, then run `migrate rollback` again")
-    result = RollbackResult(kept=plan.keep)
+    result = RollbackResult(*_files_and_folders(plan.keep, now))
     if plan.conflicts and not journal.user_patch:
         if not force:
             shown = ", ".join(plan.conflicts[:8]) + (
@@ -152,6 +154,16 @@ def plan_restore(base: Manifest, after: Manifest | None, now: Manifest,
         plan.restore.append(rel)
     plan.blocked = _blocked(base, now, plan.keep)
     return plan
+
+
+def _files_and_folders(keep: list[str], now: Manifest) -> tuple[list[str], list[str]]:
+    """What rollback keeps, as the files and the folders to name: a folder is named only
+    when nothing kept lies inside it (the files name the others)."""
+    folders = {rel for rel in keep if (e := now.get(rel)) is not None and e.kind == DIR}
+    files = [rel for rel in keep if rel not in folders]
+    inner = [rel + "/" for rel in sorted(folders)
+             if not any(k.startswith(rel + "/") for k in keep)]
+    return files, inner
 
 
 def _area(base: Manifest, now: Manifest, rel: str) -> str | None:

@@ -299,3 +299,30 @@ def test_a_deleted_checkpoint_ref_whose_bytes_are_all_there_still_rolls_back(
     assert saved is not None, back.stdout
     assert "+# my edit after the migration" in Path(saved.group(1)).read_text()
     assert_same(before, fingerprint(app_repo), "after the rollback")
+
+
+def test_a_folder_left_after_the_run_is_named_as_a_folder_not_as_an_ignored_file(
+        app_repo: Path, plans: Path) -> None:
+    """An empty folder made after the run was listed among "the ignored files changed or
+    made after the run". It is now named apart, as a folder, and only when nothing kept
+    inside it names it already."""
+    before = state(app_repo)
+    assert migrate("apply", write_plan(plans, PLAN), "--target", app_repo).exit_code == 0
+    (app_repo / "logs").mkdir()                                  # empty, git never sees it
+    (app_repo / "cache" / "deep").mkdir(parents=True)
+    (app_repo / "out").mkdir()
+    (app_repo / "out" / "a.log").write_text("mine\n")            # ignored (*.log)
+    (app_repo / ".env").write_text("SECRET=after the run\n")
+    made = {k: v for k, v in state(app_repo).items()
+            if k.split("/")[0] in ("logs", "cache", "out", ".env")}
+
+    back = migrate("rollback", "--target", app_repo, "--json")
+
+    assert back.exit_code == 0, back.stderr
+    result = json.loads(back.stdout)
+    assert result["message"].endswith(
+        "; kept the ignored files changed or made after the run: .env, out/a.log"
+        "; kept the folders made or changed after the run: cache/deep/, logs/")
+    assert result["kept"] == [".env", "out/a.log"]
+    assert result["kept_folders"] == ["cache/deep/", "logs/"]
+    assert_same({**before, **made}, state(app_repo), "after the rollback")
