@@ -10,6 +10,9 @@ Taken before the first step, in the target's run-state folder (`Repo.state_dir`)
   the rest of the commit is HEAD's), and the user's index, byte for byte.
 - `store/`: ignored files (and files of a submodule) a step is about to overwrite or delete,
   saved by content before it does (`saved.json` lists them).
+- `user-saved.json`, `user-versions.json`: ignored files the user changed after the run,
+  saved in the store before `migrate verify`'s checks, and those a check then changed
+  (rollback gives back the user's version of these; `migrator.user_versions`).
 - `after.json`: the scan when the run ended (applied, or kept after a failure), with content
   hashes of what the run created and changed, under the applied ref. Rollback removes only
   what still matches it and never what changed or appeared after the run.
@@ -49,6 +52,11 @@ AFTER = "after.json"
 SAVED = "saved.json"
 STORE = "store"
 INDEX_SAVED = "index.orig"
+USER_VERSIONS = "user-versions.json"
+"""Ignored files a `migrate verify` check overwrote after the user changed them
+(`migrator.user_versions`)."""
+USER_SAVED = "user-saved.json"
+"""Every ignored file the user changed after the run, as saved before the last verify."""
 
 
 class Checkpoint:
@@ -94,7 +102,7 @@ class Checkpoint:
             return Manifest.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, LookupError, TypeError, AttributeError,
                 RecursionError) as exc:
-            raise _unreadable(path, exc) from None
+            raise unreadable(path, exc) from None
 
     # -- the store of ignored files -------------------------------------------------------
     def saved(self) -> dict[str, str]:
@@ -102,10 +110,10 @@ class Checkpoint:
         try:
             data = read_json(path)
         except (OSError, ValueError, RecursionError) as exc:
-            raise _unreadable(path, exc) from None
+            raise unreadable(path, exc) from None
         if data is not None and not (isinstance(data, dict) and
                                      all(isinstance(v, str) for v in data.values())):
-            raise _unreadable(path, TypeError())
+            raise unreadable(path, TypeError())
         return dict(data) if isinstance(data, dict) else {}
 
     def stored(self, blob: str) -> Path:
@@ -121,7 +129,7 @@ class Checkpoint:
             for path, entry in base.under(rel):
                 if entry.area == GIT or entry.kind == DIR or path in saved or path in fresh:
                     continue
-                fresh[path] = self._save_one(path, entry)
+                fresh[path] = self.store_file(path, entry)
         if fresh:
             fsync_dir(self.dir / STORE)
             write_durably(self.dir / SAVED, json.dumps({**saved, **fresh}).encode())
@@ -140,7 +148,7 @@ class Checkpoint:
                      and current.signature == entry.signature]
         self.save(base, unchanged)
 
-    def _save_one(self, rel: str, entry: Entry) -> str:
+    def store_file(self, rel: str, entry: Entry) -> str:
         """Copy one file (or a link's target) into the store, named by its git blob id,
         hashing while copying. Not fsync'd one by one (a store of a virtualenv would take
         minutes): the store survives the process being killed, and rollback checks each
@@ -209,7 +217,8 @@ class Checkpoint:
         """Remove the run's bookkeeping (attempt patches stay) and the refs it made."""
         self.repo.delete_ref(self.repo.checkpoint_ref, checkpoint)
         self.repo.delete_ref(self.repo.applied_ref, self.repo.ref(self.repo.applied_ref))
-        for name in (CHECKPOINT, AFTER, SAVED, INDEX_SAVED):
+        for name in (CHECKPOINT, AFTER, SAVED, INDEX_SAVED, USER_VERSIONS,
+                     USER_SAVED):
             (self.dir / name).unlink(missing_ok=True)
         shutil.rmtree(self.dir / STORE, ignore_errors=True)
         for leftover in self.dir.glob("*.index"):
@@ -243,7 +252,7 @@ class Checkpoint:
         return path
 
 
-def _unreadable(path: Path, exc: BaseException) -> PreflightError:
+def unreadable(path: Path, exc: BaseException) -> PreflightError:
     return PreflightError(f"the run record {path} is unreadable ({type(exc).__name__})",
                           "inspect it; the checkpoint ref still holds the files git sees")
 

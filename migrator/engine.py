@@ -41,6 +41,7 @@ from migrator.rollback import rollback as roll_back
 from migrator.snapshot import Changes, Manifest, changes, scan, temporary_index, write_tree
 from migrator.steps.base import StepContext, StepModel, StepOutcome
 from migrator.tracker import SaveToStore, StepTracker
+from migrator.user_versions import record_overwritten, save_before_checks
 from migrator.verify.base import CheckContext, CheckModel, CheckResult
 from migrator.verify.command import stop_all_running
 from migrator.workspace import Repo
@@ -117,6 +118,8 @@ class VerifyReport:
     results: list[CheckResult]
     environment: str = ""
     """The app's interpreter the checks ran in, and how it was found."""
+    notes: list[str] = field(default_factory=list)
+    """What the user should know about files the checks changed (where a version is saved)."""
 
     @property
     def passed(self) -> bool:
@@ -670,12 +673,22 @@ def verify(plan: Plan | str | Path, target: Path, only: list[str] | None = None,
         checkpoint = Checkpoint(repo)
         recorded = journal is not None and journal.state in ENDED and checkpoint.after()
         before = scan(repo.root, repo.git, _known(checkpoint)) if recorded else None
+        users = {}
         if before is not None:
             checkpoint.save_unchanged(before)
+            users = save_before_checks(checkpoint, before)
         result = _run_checks(plan, repo.root, only, observer or RunObserver(), skip, jobs,
                              app_environment(plan, repo.root, python))
         if before is not None:
-            checkpoint.record_tool_writes(before, scan(repo.root, repo.git, [before]))
+            now = scan(repo.root, repo.git, [before])
+            overwritten = record_overwritten(checkpoint, users, before, now)
+            checkpoint.record_tool_writes(before, now)
+            if overwritten:
+                copies = ", ".join(f"{rel} in {checkpoint.stored(users[rel].blob or '')}"
+                                   for rel in overwritten)
+                result.notes.append(f"the checks changed ignored files you changed after the "
+                                    f"run; your versions are saved: {copies} "
+                                    "(`migrate rollback` gives them back)")
         return result
 
 

@@ -252,6 +252,8 @@ def render_verify(out: Output, report: VerifyReport) -> None:
     out.table("Verification", ["check", "result", "time", "evidence"], rows)
     if report.environment:
         out.line(f"checks ran in {report.environment}")
+    for note in report.notes:
+        out.line(note, style="yellow")
     for result in report.failed:
         if result.evidence:
             out.line(f"{result.name}:", style="red")
@@ -339,7 +341,7 @@ def apply_json(report: ApplyReport) -> dict[str, Any]:
 
 def verify_json(report: VerifyReport) -> dict[str, Any]:
     return {"passed": report.passed, "environment": report.environment,
-            "checks": [_result_json(r) for r in report.results]}
+            "notes": report.notes, "checks": [_result_json(r) for r in report.results]}
 
 
 def rollback_json(report: RollbackReport) -> dict[str, Any]:

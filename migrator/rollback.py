@@ -33,6 +33,7 @@ from migrator.snapshot import (
     temporary_index,
     write_tree,
 )
+from migrator.user_versions import give_back_user_versions
 from migrator.workspace import Repo
 
 ENDED = ("applied", "kept-failed")
@@ -68,6 +69,8 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
         raise PreflightError(f"the checkpoint scan of this run is missing from {checkpoint.dir}",
                              f"the checkpoint commit {journal.checkpoint} still holds the "
                              "files git sees")
+    saved = checkpoint.saved()
+    give_back_user_versions(checkpoint, base, saved)
     resuming = journal.state == "rolling-back"
     started_from = journal.rolling_back_from if resuming else journal.state
     after = checkpoint.after() if started_from in ENDED else None
@@ -85,7 +88,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
             "`migrate rollback --force` saves every change since the checkpoint as a patch "
             "first, then rolls back")
     now = scan(repo.root, repo.git, [m for m in (after, base) if m])
-    plan = plan_restore(base, after, now, set(checkpoint.saved()))
+    plan = plan_restore(base, after, now, set(saved))
     if lost_end:  # everything since the checkpoint counts as the run's: saved first
         plan.conflicts = [r for r in plan.restore if _area(base, now, r) == GIT]
         plan.restore = [r for r in plan.restore if r not in plan.conflicts]
@@ -115,7 +118,7 @@ def rollback(repo: Repo, journal: Journal, force: bool) -> RollbackResult:
     journal.rolling_back_from = started_from
     journal.state = "rolling-back"
     journal.write(repo.state_dir)
-    restore_files(repo, checkpoint, base, now, plan.restore)
+    restore_files(repo, checkpoint, base, now, plan.restore, saved)
     _check_settled(repo, base, set(plan.keep))
     result.saved_branch = restore_head(repo, journal)
     _restore_index(repo, journal, checkpoint.dir / "index.orig")
@@ -187,12 +190,11 @@ def _blocked(base: Manifest, now: Manifest, keep: list[str]) -> list[str]:
 
 # -- doing --------------------------------------------------------------------------------
 def restore_files(repo: Repo, checkpoint: Checkpoint, base: Manifest, now: Manifest,
-                  paths: list[str]) -> None:
-    """Put `paths` back as the checkpoint has them. The bytes are read first: a path whose
-    checkpoint bytes cannot be had (a damaged saved file) is left exactly as it is, and
-    `_check_settled` names it."""
+                  paths: list[str], saved: dict[str, str]) -> None:
+    """Put `paths` back as the checkpoint has them (`saved`: the store's file of each
+    ignored one). The bytes are read first: a path whose checkpoint bytes cannot be had (a
+    damaged saved file) is left exactly as it is, and `_check_settled` names it."""
     root = repo.root
-    saved = checkpoint.saved()
     wanted_git = [e.blob for r in paths if (e := base.get(r)) is not None
                   and e.area == GIT and e.kind != DIR and e.blob]
     blobs = repo.blobs([b for b in wanted_git if b])

@@ -238,3 +238,42 @@ def test_an_ignored_file_a_later_verify_overwrites_comes_back_with_the_rollback(
     assert back.exit_code == 0, back.stderr
     assert (app_repo / ".env").read_text() == "SECRET=1\n"
     assert_same(before, state(app_repo), "after the rollback")
+
+
+@pytest.mark.parametrize("existed", [True, False], ids=["changed-after-the-run",
+                                                         "made-after-the-run"])
+def test_a_later_verify_never_costs_an_ignored_file_the_user_changed_after_the_run(
+        app_repo: Path, plans: Path, existed: bool) -> None:
+    """Only the ignored files still as the checkpoint had them were saved before
+    `migrate verify`'s checks: a .env the user wrote after the run, then overwritten by a
+    check, was lost (rollback put back the checkpoint's). Now it is saved first, verify says
+    where, and rollback gives back the user's version, as it keeps it when no check ran."""
+    plan = write_plan(plans, f"""
+        name: clobbering-check
+        steps:
+          - test-put: {{path: app/new.py, content: "x = 1\\n"}}
+        verify:
+          - name: clobbers
+            command: ['{PY}', -c, "open('.env', 'w').write('CHECK=1\\\\n')"]
+    """)
+    if not existed:
+        (app_repo / ".env").unlink()
+    before = state(app_repo)
+    assert migrate("apply", plan, "--target", app_repo, "--no-verify").exit_code == 0
+    (app_repo / ".env").write_text("SECRET=mine, written after the run\n")
+    mine = state(app_repo)[".env"]
+
+    checked = migrate("verify", plan, "--target", app_repo, "--json")
+
+    assert checked.exit_code == 0, checked.stderr
+    assert (app_repo / ".env").read_text() == "CHECK=1\n"
+    (note,) = json.loads(checked.stdout)["notes"]
+    where = note.split(".env in ", 1)[1].split(" ", 1)[0]
+    assert note == ("the checks changed ignored files you changed after the run; your "
+                    f"versions are saved: .env in {where} (`migrate rollback` gives them back)")
+    assert Path(where).read_text() == "SECRET=mine, written after the run\n"
+    assert Path(where).parent == app_repo / ".git" / "migrator" / "store"
+    back = migrate("rollback", "--target", app_repo)
+    assert back.exit_code == 0, back.stderr
+    assert (app_repo / ".env").read_text() == "SECRET=mine, written after the run\n"
+    assert_same({**before, ".env": mine}, state(app_repo), "after the rollback")
