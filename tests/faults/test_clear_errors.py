@@ -198,3 +198,18 @@ def test_a_plan_file_that_is_a_symlink_loop(app_repo: Path, plans: Path, command
     run = migrate(command, plans / "a.yaml", "--target", app_repo)
     assert_one_error(run, 2, "cannot read the plan: a symlink loop")
     assert_same(before, untouched(app_repo))
+
+
+@pytest.mark.parametrize("folder", ["a-file", "a-file/below", "/proc/migrate-demo-here"],
+                         ids=["a-file", "below-a-file", "cannot-be-made"])
+def test_a_demo_folder_that_is_a_file_or_cannot_be_made(tmp_path: Path, folder: str) -> None:
+    """`migrate demo FILE` crashed with a FileExistsError traceback (exit 1); `migrate demo
+    FILE/x` and an unmakeable folder with NotADirectoryError/FileNotFoundError."""
+    (tmp_path / "a-file").write_text("not a folder\n")
+    for json_out in ([], ["--json"]):
+        run = migrate("demo", tmp_path / folder, *json_out)
+        assert_one_error(run, 2, "demo folder", str(tmp_path / folder))
+        if json_out:
+            data = json.loads(run.stdout)
+            assert data["exit_code"] == 2 and data["error"]
+    assert (tmp_path / "a-file").read_text() == "not a folder\n"
