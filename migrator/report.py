@@ -358,8 +358,7 @@ def dumps(data: Any) -> str:
 
 # -- Markdown -----------------------------------------------------------------------------
 def step_settings(step: StepModel) -> dict[str, Any]:
-    return step.model_dump(mode="json", exclude={"name", "why"}, exclude_defaults=True,
-                           by_alias=True)
+    return step.settings()
 
 
 class _BlockDumper(yaml.SafeDumper):

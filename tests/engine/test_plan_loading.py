@@ -165,3 +165,26 @@ def test_plan_without_target_lists_steps_and_checks(plans: Path) -> None:
     data = json.loads(run.stdout)
     assert [s["kind"] for s in data["steps"]] == ["test-put", "test-remove", "codemod"]
     assert data["target"] is None
+
+
+def test_plan_json_shows_a_codemods_parameters_as_the_plan_writes_them(plans: Path) -> None:
+    """`plan --json` showed every codemod step as `{"codemod": NAME, "config": {}}`: the
+    parameters were lost (the `config` field is typed as the base Config)."""
+    plan = write_plan(plans, """
+        name: p
+        steps:
+          - codemod: rename
+            symbol: app.util.helper
+            to: assist
+            files: [app/*.py]
+          - codemod: rebase
+            class: app.main.Thing
+            bases: [app.util.Base]
+    """)
+    run = migrate("plan", plan, "--json")
+    assert run.exit_code == 0, run.stderr
+    settings = [s["settings"] for s in json.loads(run.stdout)["steps"]]
+    assert settings == [
+        {"codemod": "rename", "symbol": "app.util.helper", "to": "assist", "files": ["app/*.py"]},
+        {"codemod": "rebase", "class": "app.main.Thing", "bases": ["app.util.Base"]},
+    ]
