@@ -139,6 +139,35 @@ def test_the_schema_accepts_a_valid_plan_and_rejects_an_unknown_key() -> None:
         jsonschema.validate(document, schema)
 
 
+@pytest.mark.parametrize("plan_file", ["electronics-inventory.yaml", "iot-support.yaml",
+                                       "iot-support.draft.yaml"])
+def test_the_schema_accepts_the_bundled_plans(plan_file: str) -> None:
+    import jsonschema
+    import yaml
+    from engine_helpers import ROOT
+
+    path = ROOT / "migrator" / "plans" / plan_file
+    load_plan(path)
+    jsonschema.validate(yaml.safe_load(path.read_text()), plan_json_schema())
+
+
+@pytest.mark.parametrize("text", [
+    "name: p\nsteps:\n  - delete: []\n",
+    "name: p\nsteps:\n  - delete: {paths: []}\n",
+    "name: p\nsteps:\n  - delete: [a]\nverify:\n  - {name: r, references: []}\n",
+], ids=["delete-shorthand", "delete-paths", "references"])
+def test_an_empty_list_the_loader_refuses_the_schema_refuses_too(plans: Path, text: str) -> None:
+    """`delete: []` and `references: []` were refused at load but valid for the schema, so
+    an editor showed no error on a plan `migrate` would not run."""
+    import jsonschema
+    import yaml
+
+    with pytest.raises(PlanError, match="at least one"):
+        load_plan(write_plan(plans, text))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(text), plan_json_schema())
+
+
 def test_the_readme_plan_example_matches_the_schema() -> None:
     import jsonschema
     import yaml
