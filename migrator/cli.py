@@ -120,11 +120,16 @@ def _user_errors(json_out: bool, out: report.Output) -> Iterator[None]:
         _fail(exc, json_out, out)
 
 
+def _print_json(data: dict[str, typing.Any], exit_code: int = 0, error: str | None = None) -> None:
+    """Every --json document ends with the same two keys, on success and failure alike."""
+    print(report.dumps({**data, "error": error, "exit_code": exit_code}))
+
+
 def _fail(exc: MigratorError, json_out: bool, out: report.Output) -> None:
     partial = getattr(exc, "report", None)
     if json_out:
         data = report.apply_json(partial) if partial is not None else {}
-        print(report.dumps({**data, "error": str(exc), "exit_code": exc.exit_code}))
+        _print_json(data, exc.exit_code, str(exc))
     elif partial is not None:
         report.render_apply(out, partial)
     one_line = " ".join(str(exc).split())  # messages quoting files may hold newlines
@@ -175,7 +180,7 @@ def plan_command(
             if observer:
                 observer.close()
         if as_json:
-            print(report.dumps(report.plan_json(result)))
+            _print_json(report.plan_json(result))
         elif format is Format.markdown:
             sys.stdout.write(report.render_markdown(result))
         else:
@@ -235,7 +240,7 @@ def apply_command(
             if observer:
                 observer.close()
         if json_out:
-            print(report.dumps(report.apply_json(result)))
+            _print_json(report.apply_json(result))
         else:
             report.render_apply(out, result)
 
@@ -266,13 +271,14 @@ def verify_command(
         finally:
             if observer:
                 observer.close()
+        failure = None if result.passed else (
+            "verification failed: " + ", ".join(r.name for r in result.failed))
         if json_out:
-            print(report.dumps(report.verify_json(result)))
+            _print_json(report.verify_json(result), 0 if failure is None else 1, failure)
         else:
             report.render_verify(out, result)
-        if not result.passed:
-            names = ", ".join(r.name for r in result.failed)
-            print(f"error: verification failed: {names}", file=sys.stderr)
+        if failure is not None:
+            print(f"error: {failure}", file=sys.stderr)
             raise typer.Exit(1)
 
 
@@ -299,7 +305,7 @@ def rollback_command(
         _confirm(f"Roll back {target} to its checkpoint?", yes, json_out)
         result = engine.rollback(target, force=force)
         if json_out:
-            print(report.dumps(report.rollback_json(result)))
+            _print_json(report.rollback_json(result))
         else:
             report.render_rollback(out, result)
 
@@ -314,7 +320,7 @@ def status_command(target: TargetOpt, json_out: JsonOpt = False) -> None:
     with _user_errors(json_out, out):
         result = engine.status(target)
         if json_out:
-            print(report.dumps(report.status_json(result)))
+            _print_json(report.status_json(result))
         else:
             report.render_status(out, result)
 
@@ -370,11 +376,13 @@ def demo_command(
         finally:
             if observer:
                 observer.close()
+        failure = result.failure
         if json_out:
-            print(report.dumps(report.demo_json(result)))
+            _print_json(report.demo_json(result), 0 if failure is None else 1, failure)
         else:
             report.render_demo_end(out, result)
-        if not result.passed:
+        if failure is not None:
+            print(f"error: {failure}", file=sys.stderr)
             raise typer.Exit(1)
 
 
@@ -410,7 +418,7 @@ def init_command(
     with _user_errors(json_out, out):
         result = init.run_init(template, target, data or [], output, trust=trust)
         if json_out:
-            print(report.dumps(init.result_json(result)))
+            _print_json(init.result_json(result))
             return
         if output is None:
             sys.stdout.write(result.text)

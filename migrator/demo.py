@@ -191,6 +191,16 @@ class DemoReport:
         return (verification is not None and verification.passed
                 and self.untouched_intact is not False)
 
+    @property
+    def failure(self) -> str | None:
+        """Why the demo did not pass, in one line (None: it passed)."""
+        if self.passed:
+            return None
+        if self.untouched_intact is False:
+            names = ", ".join(f"{folder.name}/" for folder in self.world.untouched)
+            return f"the migration changed {names}, which it must leave as it is"
+        return "the migrated app did not pass its checks (see the verification table)"
+
 
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **_GIT_IDENTITY},
