@@ -370,7 +370,7 @@ def demo_command(
         printer = None if json_out else lambda phase, result: report.render_demo_phase(
             out, phase, result)
         try:
-            result = demo.run(folder, app=app_name, python=python,
+            result = demo.run(folder, app=app_name, python=_interpreter(python),
                               fresh=fresh, with_server_checks=postgres, observer=observer,
                               on_phase=printer)
         finally:

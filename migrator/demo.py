@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator import engine
+from migrator.environment import resolve_environment
 from migrator.errors import UsageError
 from migrator.workspace import Changes
 
@@ -281,6 +282,7 @@ def run(root: Path | None, *, app: str = DEFAULT_APP, python: str | None = None,
     run, apply and verify."""
     sources = Sources.bundled(app)
     interpreter = app_python(sources.app, python)
+    resolve_environment(Path.cwd(), None, interpreter)  # a missing one: refused before laying out
     root = demo_folder(root)
 
     def timed(name: str, work: Callable[[], str]) -> None:

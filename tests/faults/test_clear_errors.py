@@ -213,3 +213,15 @@ def test_a_demo_folder_that_is_a_file_or_cannot_be_made(tmp_path: Path, folder: 
             data = json.loads(run.stdout)
             assert data["exit_code"] == 2 and data["error"]
     assert (tmp_path / "a-file").read_text() == "not a folder\n"
+
+
+def test_demo_python_is_relative_to_the_current_folder_and_checked_before_the_lay_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's `migrate demo DIR --app iot-support --python fixtures/iot-support/backend/.venv`
+    looked for the folder under the demo's target (exit 3), and only after laying out the
+    repositories, so the next try also needed --fresh."""
+    monkeypatch.chdir(tmp_path)
+    run = migrate("demo", tmp_path / "demo", "--app", "iot-support", "--python",
+                  "no/such/.venv")
+    assert_one_error(run, 3, "interpreter", f"looked at {tmp_path / 'no/such/.venv'}")
+    assert not (tmp_path / "demo").exists()
