@@ -72,19 +72,21 @@ app = typer.Typer(
 PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False,
                                          metavar="PLAN")]
 TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's folder: a git "
-                                         "repository or a folder in one.", show_default=False)]
+                                         "repository or a folder in one.", show_default=False,
+                                         metavar="DIR")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many checks run at "
-                                      "a time (results keep the plan's order).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="How many "
+                                      "checks run at a time (results keep the plan's order).")]
 SkipOpt = Annotated[list[str] | None, typer.Option("--skip", help="Leave out this check "
-                                                   "(repeatable).", show_default=False)]
+                                                   "(repeatable).", show_default=False,
+                                                   metavar="NAME")]
 PythonOpt = Annotated[str | None, typer.Option(
     "--python", help="The app's interpreter or virtual environment, for checks and command "
     "steps (default: the plan's environment, else the target's .venv/ or venv/, else python "
-    "on PATH).", show_default=False)]
+    "on PATH).", show_default=False, metavar="PATH")]
 
 
 def _interpreter(value: str | None) -> str | None:
@@ -153,7 +155,7 @@ def plan_command(
     plan: PlanArg,
     target: Annotated[Path | None, typer.Option(
         "--target", "-t", help="Show the concrete effects on this repository (runs preflight and "
-        "the steps in the dry run's copy of it).", show_default=False)] = None,
+        "the steps in the dry run's copy of it).", show_default=False, metavar="DIR")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
@@ -195,7 +197,8 @@ def apply_command(
                                           "show the diff; the target and its .git are not "
                                           "touched.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --dry-run: write the "
-                                                "patch to this file.", show_default=False)] = None,
+                                                "patch to this file.", show_default=False,
+                                                metavar="PATCH")] = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the plan's checks.")] = False,
     keep_on_failure: Annotated[bool, typer.Option("--keep-on-failure", help="Leave a failed "
                                                   "attempt in the tree instead of rolling back.")] = False,
@@ -203,7 +206,7 @@ def apply_command(
                                          "new branch.")] = False,
     branch: Annotated[str | None, typer.Option("--branch", help="Branch for --commit "
                                                "(default migrate/<plan name>).",
-                                               show_default=False)] = None,
+                                               show_default=False, metavar="NAME")] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Run on uncommitted changes "
                                               "(they become part of the checkpoint).")] = False,
     skip: SkipOpt = None,
@@ -250,7 +253,8 @@ def verify_command(
     plan: PlanArg,
     target: TargetOpt,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check "
-                                                   "(repeatable).", show_default=False)] = None,
+                                                   "(repeatable).", show_default=False,
+                                                   metavar="NAME")] = None,
     skip: SkipOpt = None,
     jobs: JobsOpt = 1,
     json_out: JsonOpt = False,
@@ -349,7 +353,7 @@ def demo_command(
     postgres: Annotated[bool, typer.Option("--postgres", help="Also run the checks that need "
                                            "the PostgreSQL server on 127.0.0.1:5432.")] = False,
     app_name: Annotated[str, typer.Option("--app", help="The bundled app: electronics-inventory "
-                                          "or iot-support.")] = "electronics-inventory",
+                                          "or iot-support.", metavar="NAME")] = "electronics-inventory",
     python: PythonOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

@@ -225,3 +225,14 @@ def test_demo_python_is_relative_to_the_current_folder_and_checked_before_the_la
                   "no/such/.venv")
     assert_one_error(run, 3, "interpreter", f"looked at {tmp_path / 'no/such/.venv'}")
     assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "verify", "rollback", "status", "demo",
+                                     "init"])
+def test_help_names_option_values_for_people_not_python_types(command: str) -> None:
+    """`migrate apply --help` showed `--skip <list[str]>`, `--python <str>`, `--jobs <int
+    range>`: Python types, not what to type."""
+    run = migrate(command, "--help")
+    assert run.exit_code == 0
+    for python_type in ("list[str]", "<str>", "<int", "<path>]"):
+        assert python_type not in run.stdout.split("Arguments:")[-1], (python_type, run.stdout)
