@@ -328,6 +328,10 @@ def select_checks(plan: Plan, only: list[str] | None,
         if unknown:
             listed = ", ".join(c.name for c in plan.checks) or "none"
             raise UsageError(f"{option} {unknown[0]!r}: no such check (the plan has: {listed})")
+    both = sorted(set(only or []) & set(skip or []))
+    if both:
+        raise UsageError(f"--only and --skip both name the check {both[0]!r}",
+                         "name each check in one of them")
     return [c for c in plan.checks
             if (not only or c.name in only) and c.name not in (skip or [])]
 

@@ -147,3 +147,13 @@ def test_every_json_document_ends_with_error_and_exit_code(app_repo: Path, plans
     assert runs["verify failed"].exit_code == 1
     assert json.loads(runs["verify failed"].stdout)["error"] == (
         "verification failed: missing file, readme")
+
+
+def test_only_and_skip_naming_the_same_check_is_a_usage_error(
+        app_repo: Path, plans: Path) -> None:
+    """`verify --only readme --skip readme` ran no check and reported success (exit 0)."""
+    run = migrate("verify", write_plan(plans, FAILING), "--target", app_repo,
+                  "--only", "readme", "--skip", "readme")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == ("error: --only and --skip both name the check 'readme' "
+                                  "(name each check in one of them)")
