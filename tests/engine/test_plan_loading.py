@@ -168,6 +168,42 @@ def test_an_empty_list_the_loader_refuses_the_schema_refuses_too(plans: Path, te
         jsonschema.validate(yaml.safe_load(text), plan_json_schema())
 
 
+@pytest.mark.parametrize("step", [
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "class"},
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "__debug__"},
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "not-a-name"},
+    {"codemod": "rename", "symbol": "app.class.helper", "to": "assist"},
+    {"codemod": "rename", "symbol": "helper", "to": "assist"},
+    {"codemod": "move", "moves": {"app.util": "app.class.util"}},
+    {"codemod": "move", "moves": {"app..util": "app.tools"}},
+    {"relocate": {"app.util": "app.None.util"}},
+    {"relocate": {"app.util": "app.util.__debug__"}},
+], ids=["to-keyword", "to-__debug__", "to-dash", "symbol-keyword", "symbol-undotted",
+        "move-keyword", "move-empty-segment", "relocate-None", "relocate-__debug__"])
+def test_a_name_the_loader_refuses_the_schema_refuses_too(plans: Path, step: dict[str, object]) -> None:
+    """Names that would not compile were refused at load but valid for the schema."""
+    import jsonschema
+    import yaml
+
+    document = {"name": "p", "steps": [step]}
+    with pytest.raises(PlanError):
+        load_plan(write_plan(plans, yaml.safe_dump(document)))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, plan_json_schema())
+
+
+def test_the_schema_accepts_names_the_loader_accepts() -> None:
+    import jsonschema
+
+    document = {"name": "p", "steps": [
+        {"codemod": "rename", "symbol": "app.match.helper", "to": "match"},
+        {"codemod": "rename", "symbol": "app.util.helper", "to": "Ünï"},
+        {"codemod": "move", "moves": {"app.util": "app._tools.util2"}},
+        {"relocate": {"app.util": "app.type.util"}},
+    ]}
+    jsonschema.validate(document, plan_json_schema())
+
+
 def test_the_readme_plan_example_matches_the_schema() -> None:
     import jsonschema
     import yaml
