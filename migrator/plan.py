@@ -467,8 +467,11 @@ def _codemod_schema(kind: str, name: str, config: type[BaseModel],
     defs.update(params.pop("$defs", {}))
     props = {"name": {"type": "string"}, "why": {"type": "string"},
              **params.get("properties", {}), kind: {"const": name}}
-    return {"type": "object", "title": f"codemod {name}", "properties": props,
-            "required": [kind, *params.get("required", [])], "additionalProperties": False}
+    schema = {"type": "object", "title": f"codemod {name}", "properties": props,
+              "required": [kind, *params.get("required", [])], "additionalProperties": False}
+    if "anyOf" in params:  # a rule across the codemod's parameters (`set` or `remove`)
+        schema["anyOf"] = params["anyOf"]
+    return schema
 
 
 def plan_json_schema() -> dict[str, Any]:

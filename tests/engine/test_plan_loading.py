@@ -192,6 +192,28 @@ def test_a_name_the_loader_refuses_the_schema_refuses_too(plans: Path, step: dic
         jsonschema.validate(document, plan_json_schema())
 
 
+@pytest.mark.parametrize(("params", "valid"), [
+    ({}, False), ({"set": {}}, False), ({"remove": []}, False),
+    ({"set": {"url_prefix": '"/api"'}}, True), ({"remove": ["debug"]}, True),
+    ({"set": {}, "remove": ["debug"]}, True),
+], ids=["neither", "empty-set", "empty-remove", "set", "remove", "empty-set-and-remove"])
+def test_call_args_needs_set_or_remove_in_the_loader_and_the_schema(
+        plans: Path, params: dict[str, object], valid: bool) -> None:
+    """A call_args step with nothing to do was refused at load but valid for the schema."""
+    import jsonschema
+    import yaml
+
+    document = {"name": "p", "steps": [{"codemod": "call_args", "callable": "app.run",
+                                        **params}]}
+    errors = list(jsonschema.Draft202012Validator(plan_json_schema()).iter_errors(document))
+    assert (errors == []) is valid
+    if valid:
+        load_plan(write_plan(plans, yaml.safe_dump(document)))
+    else:
+        with pytest.raises(PlanError, match="give `set`, `remove` or both"):
+            load_plan(write_plan(plans, yaml.safe_dump(document)))
+
+
 def test_the_schema_accepts_names_the_loader_accepts() -> None:
     import jsonschema
 
