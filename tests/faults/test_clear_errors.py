@@ -236,3 +236,25 @@ def test_help_names_option_values_for_people_not_python_types(command: str) -> N
     assert run.exit_code == 0
     for python_type in ("list[str]", "<str>", "<int", "<path>]"):
         assert python_type not in run.stdout.split("Arguments:")[-1], (python_type, run.stdout)
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("missing", "does not exist (give the app's folder)"),
+    ("a-file", "is not a folder (give the app's folder)"),
+    ("app/.git", "is a git folder, not the app's folder"),
+    ("app/.git/refs", "is a git folder, not the app's folder"),
+])
+@pytest.mark.parametrize("command", ["apply", "status"])
+def test_a_target_that_is_missing_a_file_or_a_git_folder(
+        app_repo: Path, plans: Path, tmp_path: Path, where: str, says: str,
+        command: str) -> None:
+    """A missing target said `is not a directory` with nothing to do, and `--target
+    app/.git` said `is not in a git repository (run git init ...)`, advice that is wrong
+    there."""
+    (tmp_path / "a-file").write_text("x\n")
+    target = app_repo / where[len("app/"):] if where.startswith("app/") else tmp_path / where
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    before = untouched(app_repo)
+    args = ["apply", plan] if command == "apply" else ["status"]
+    assert_one_error(migrate(*args, "--target", target), 3, f"target {target} {says}")
+    assert_same(before, untouched(app_repo))
