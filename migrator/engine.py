@@ -110,6 +110,8 @@ class PlanReport:
     steps: list[StepReport]
     checks: list[CheckPlan]
     notes: list[str] = field(default_factory=list)
+    trust: bool = False
+    """The run's --trust: what each step executes is listed as it would run with it."""
 
 
 @dataclass
@@ -461,7 +463,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
     if target is None:
         steps = [StepReport(index=i, title=s.title(), kind=s.kind, why=s.why, changes=Changes(),
                             outcome=None, seconds=0.0) for i, s in enumerate(plan.steps)]
-        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None))
+        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None), trust=trust)
     repo = Repo.open(target)
     with runlock.locked(repo, shared=True):
         preflight(plan, repo, allow_dirty=True, trust=trust)
@@ -472,7 +474,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
             notes.append(f"the target has {len(dirty)} uncommitted change(s): "
                          "effects shown include them; `apply` needs --allow-dirty")
         steps, _ = _dry_run(plan, repo, trust, observer, "plan --target", environment)
-    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment),
+    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment), trust=trust,
                       notes=notes)
 
 

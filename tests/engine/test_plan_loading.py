@@ -275,3 +275,15 @@ def test_plan_json_shows_a_codemods_parameters_as_the_plan_writes_them(plans: Pa
         {"codemod": "rename", "symbol": "app.util.helper", "to": "assist", "files": ["app/*.py"]},
         {"codemod": "rebase", "class": "app.main.Thing", "bases": ["app.util.Base"]},
     ]
+
+
+def test_plan_trust_lists_the_template_tasks_a_copier_step_would_run(plans: Path) -> None:
+    """`migrate plan P --trust` listed a copier step as running nothing (text and --json):
+    the listing ignored --trust, which lets the template's tasks run."""
+    plan = write_plan(plans, "name: p\nsteps:\n  - copier: {src: ../template}\n")
+    plain = json.loads(migrate("plan", plan, "--json").stdout)
+    trusted = json.loads(migrate("plan", plan, "--json", "--trust").stdout)
+    assert plain["steps"][0]["runs"] == []
+    assert trusted["steps"][0]["runs"] == [
+        "template tasks, migrations and Jinja extensions of ../template (--trust)"]
+    assert "1. copier ../template runs: template tasks" in migrate("plan", plan, "--trust").stdout
