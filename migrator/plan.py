@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migrator.codemods.base import REGISTRY as CODEMODS
 from migrator.environment import EnvironmentSetting
@@ -48,7 +48,7 @@ class PlanHeader(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: str = Field(min_length=1)  # it names the run, its branch and its attempt patches
     description: str = ""
     data: dict[str, Any] = {}
     environment: EnvironmentSetting | None = None
@@ -505,7 +505,7 @@ def plan_json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["name", "steps"],
         "properties": {
-            "name": {"type": "string"},
+            "name": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
             "data": {"type": "object", "description": "template data available to steps"},
             "environment": environment,

@@ -287,3 +287,20 @@ def test_plan_trust_lists_the_template_tasks_a_copier_step_would_run(plans: Path
     assert trusted["steps"][0]["runs"] == [
         "template tasks, migrations and Jinja extensions of ../template (--trust)"]
     assert "1. copier ../template runs: template tasks" in migrate("plan", plan, "--trust").stdout
+
+
+@pytest.mark.parametrize("text", [
+    "name: ''\nsteps:\n  - delete: [a]\n",
+    "name: p\nsteps:\n  - delete: [a]\nverify:\n  - {name: '', references: [app.x]}\n",
+], ids=["plan-name", "check-name"])
+def test_an_empty_plan_or_check_name_is_refused_by_the_loader_and_the_schema(
+        plans: Path, text: str) -> None:
+    """`name: ''` loaded; `apply --commit` then failed on the branch `migrate/` and an
+    empty check name could not be given to --only."""
+    import jsonschema
+    import yaml
+
+    with pytest.raises(PlanError, match="name: string should have at least 1 character"):
+        load_plan(write_plan(plans, text))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(text), plan_json_schema())
