@@ -72,19 +72,21 @@ app = typer.Typer(
 PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False,
                                          metavar="PLAN")]
 TargetOpt = Annotated[Path, typer.Option("--target", "-t", help="The app's folder: a git "
-                                         "repository or a folder in one.", show_default=False)]
+                                         "repository or a folder in one.", show_default=False,
+                                         metavar="DIR")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Let Copier run the template's tasks "
                                         "and extensions even if the plan does not say so.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="How many checks run at "
-                                      "a time (results keep the plan's order).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="How many "
+                                      "checks run at a time (results keep the plan's order).")]
 SkipOpt = Annotated[list[str] | None, typer.Option("--skip", help="Leave out this check "
-                                                   "(repeatable).", show_default=False)]
+                                                   "(repeatable).", show_default=False,
+                                                   metavar="NAME")]
 PythonOpt = Annotated[str | None, typer.Option(
     "--python", help="The app's interpreter or virtual environment, for checks and command "
     "steps (default: the plan's environment, else the target's .venv/ or venv/, else python "
-    "on PATH).", show_default=False)]
+    "on PATH).", show_default=False, metavar="PATH")]
 
 
 def _interpreter(value: str | None) -> str | None:
@@ -120,11 +122,16 @@ def _user_errors(json_out: bool, out: report.Output) -> Iterator[None]:
         _fail(exc, json_out, out)
 
 
+def _print_json(data: dict[str, typing.Any], exit_code: int = 0, error: str | None = None) -> None:
+    """Every --json document ends with the same two keys, on success and failure alike."""
+    print(report.dumps({**data, "error": error, "exit_code": exit_code}))
+
+
 def _fail(exc: MigratorError, json_out: bool, out: report.Output) -> None:
     partial = getattr(exc, "report", None)
     if json_out:
         data = report.apply_json(partial) if partial is not None else {}
-        print(report.dumps({**data, "error": str(exc), "exit_code": exc.exit_code}))
+        _print_json(data, exc.exit_code, str(exc))
     elif partial is not None:
         report.render_apply(out, partial)
     one_line = " ".join(str(exc).split())  # messages quoting files may hold newlines
@@ -148,7 +155,7 @@ def plan_command(
     plan: PlanArg,
     target: Annotated[Path | None, typer.Option(
         "--target", "-t", help="Show the concrete effects on this repository (runs preflight and "
-        "the steps in the dry run's copy of it).", show_default=False)] = None,
+        "the steps in the dry run's copy of it).", show_default=False, metavar="DIR")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="text, json or markdown.")] = Format.text,
     json_out: JsonOpt = False,
     trust: TrustOpt = False,
@@ -175,7 +182,7 @@ def plan_command(
             if observer:
                 observer.close()
         if as_json:
-            print(report.dumps(report.plan_json(result)))
+            _print_json(report.plan_json(result))
         elif format is Format.markdown:
             sys.stdout.write(report.render_markdown(result))
         else:
@@ -190,7 +197,8 @@ def apply_command(
                                           "show the diff; the target and its .git are not "
                                           "touched.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --dry-run: write the "
-                                                "patch to this file.", show_default=False)] = None,
+                                                "patch to this file.", show_default=False,
+                                                metavar="PATCH")] = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the plan's checks.")] = False,
     keep_on_failure: Annotated[bool, typer.Option("--keep-on-failure", help="Leave a failed "
                                                   "attempt in the tree instead of rolling back.")] = False,
@@ -198,7 +206,7 @@ def apply_command(
                                          "new branch.")] = False,
     branch: Annotated[str | None, typer.Option("--branch", help="Branch for --commit "
                                                "(default migrate/<plan name>).",
-                                               show_default=False)] = None,
+                                               show_default=False, metavar="NAME")] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Run on uncommitted changes "
                                               "(they become part of the checkpoint).")] = False,
     skip: SkipOpt = None,
@@ -235,7 +243,7 @@ def apply_command(
             if observer:
                 observer.close()
         if json_out:
-            print(report.dumps(report.apply_json(result)))
+            _print_json(report.apply_json(result))
         else:
             report.render_apply(out, result)
 
@@ -245,7 +253,8 @@ def verify_command(
     plan: PlanArg,
     target: TargetOpt,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check "
-                                                   "(repeatable).", show_default=False)] = None,
+                                                   "(repeatable).", show_default=False,
+                                                   metavar="NAME")] = None,
     skip: SkipOpt = None,
     jobs: JobsOpt = 1,
     json_out: JsonOpt = False,
@@ -266,13 +275,14 @@ def verify_command(
         finally:
             if observer:
                 observer.close()
+        failure = None if result.passed else (
+            "verification failed: " + ", ".join(r.name for r in result.failed))
         if json_out:
-            print(report.dumps(report.verify_json(result)))
+            _print_json(report.verify_json(result), 0 if failure is None else 1, failure)
         else:
             report.render_verify(out, result)
-        if not result.passed:
-            names = ", ".join(r.name for r in result.failed)
-            print(f"error: verification failed: {names}", file=sys.stderr)
+        if failure is not None:
+            print(f"error: {failure}", file=sys.stderr)
             raise typer.Exit(1)
 
 
@@ -299,7 +309,7 @@ def rollback_command(
         _confirm(f"Roll back {target} to its checkpoint?", yes, json_out)
         result = engine.rollback(target, force=force)
         if json_out:
-            print(report.dumps(report.rollback_json(result)))
+            _print_json(report.rollback_json(result))
         else:
             report.render_rollback(out, result)
 
@@ -314,7 +324,7 @@ def status_command(target: TargetOpt, json_out: JsonOpt = False) -> None:
     with _user_errors(json_out, out):
         result = engine.status(target)
         if json_out:
-            print(report.dumps(report.status_json(result)))
+            _print_json(report.status_json(result))
         else:
             report.render_status(out, result)
 
@@ -343,7 +353,7 @@ def demo_command(
     postgres: Annotated[bool, typer.Option("--postgres", help="Also run the checks that need "
                                            "the PostgreSQL server on 127.0.0.1:5432.")] = False,
     app_name: Annotated[str, typer.Option("--app", help="The bundled app: electronics-inventory "
-                                          "or iot-support.")] = "electronics-inventory",
+                                          "or iot-support.", metavar="NAME")] = "electronics-inventory",
     python: PythonOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -364,17 +374,19 @@ def demo_command(
         printer = None if json_out else lambda phase, result: report.render_demo_phase(
             out, phase, result)
         try:
-            result = demo.run(folder, app=app_name, python=python,
+            result = demo.run(folder, app=app_name, python=_interpreter(python),
                               fresh=fresh, with_server_checks=postgres, observer=observer,
                               on_phase=printer)
         finally:
             if observer:
                 observer.close()
+        failure = result.failure
         if json_out:
-            print(report.dumps(report.demo_json(result)))
+            _print_json(report.demo_json(result), 0 if failure is None else 1, failure)
         else:
             report.render_demo_end(out, result)
-        if not result.passed:
+        if failure is not None:
+            print(f"error: {failure}", file=sys.stderr)
             raise typer.Exit(1)
 
 
@@ -410,7 +422,7 @@ def init_command(
     with _user_errors(json_out, out):
         result = init.run_init(template, target, data or [], output, trust=trust)
         if json_out:
-            print(report.dumps(init.result_json(result)))
+            _print_json(init.result_json(result))
             return
         if output is None:
             sys.stdout.write(result.text)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator import engine
+from migrator.environment import resolve_environment
 from migrator.errors import UsageError
 from migrator.workspace import Changes
 
@@ -191,6 +192,16 @@ class DemoReport:
         return (verification is not None and verification.passed
                 and self.untouched_intact is not False)
 
+    @property
+    def failure(self) -> str | None:
+        """Why the demo did not pass, in one line (None: it passed)."""
+        if self.passed:
+            return None
+        if self.untouched_intact is False:
+            names = ", ".join(f"{folder.name}/" for folder in self.world.untouched)
+            return f"the migration changed {names}, which it must leave as it is"
+        return "the migrated app did not pass its checks (see the verification table)"
+
 
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **_GIT_IDENTITY},
@@ -246,6 +257,23 @@ def new_demo_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="migrate-demo-"))
 
 
+def demo_folder(root: Path | None) -> Path:
+    """The folder the demo lays out in: `root`, made if missing (None: a new temporary
+    folder); one that is a file or cannot be made is a UsageError, not a traceback."""
+    if root is not None and (root.exists() or root.is_symlink()) and not root.is_dir():
+        raise UsageError(f"demo folder {root} is not a folder",
+                         "give a folder, or a path where one can be made")
+    try:
+        if root is None:
+            return new_demo_folder()
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        where = root if root is not None else Path(tempfile.gettempdir())
+        raise UsageError(f"cannot make the demo folder {where}: {exc.strerror or exc}",
+                         "give a folder that exists or can be made") from None
+    return root
+
+
 def run(root: Path | None, *, app: str = DEFAULT_APP, python: str | None = None,
         fresh: bool = False, with_server_checks: bool = False,
         observer: engine.RunObserver | None = None,
@@ -254,8 +282,8 @@ def run(root: Path | None, *, app: str = DEFAULT_APP, python: str | None = None,
     run, apply and verify."""
     sources = Sources.bundled(app)
     interpreter = app_python(sources.app, python)
-    root = root if root is not None else new_demo_folder()
-    root.mkdir(parents=True, exist_ok=True)
+    resolve_environment(Path.cwd(), None, interpreter)  # a missing one: refused before laying out
+    root = demo_folder(root)
 
     def timed(name: str, work: Callable[[], str]) -> None:
         started = time.monotonic()

@@ -111,6 +111,8 @@ class PlanReport:
     steps: list[StepReport]
     checks: list[CheckPlan]
     notes: list[str] = field(default_factory=list)
+    trust: bool = False
+    """The run's --trust: what each step executes is listed as it would run with it."""
 
 
 @dataclass
@@ -334,6 +336,10 @@ def select_checks(plan: Plan, only: list[str] | None,
         if unknown:
             listed = ", ".join(c.name for c in plan.checks) or "none"
             raise UsageError(f"{option} {unknown[0]!r}: no such check (the plan has: {listed})")
+    both = sorted(set(only or []) & set(skip or []))
+    if both:
+        raise UsageError(f"--only and --skip both name the check {both[0]!r}",
+                         "name each check in one of them")
     return [c for c in plan.checks
             if (not only or c.name in only) and c.name not in (skip or [])]
 
@@ -464,7 +470,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
     if target is None:
         steps = [StepReport(index=i, title=s.title(), kind=s.kind, why=s.why, changes=Changes(),
                             outcome=None, seconds=0.0) for i, s in enumerate(plan.steps)]
-        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None))
+        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None), trust=trust)
     repo = Repo.open(target)
     with runlock.locked(repo, shared=True):
         preflight(plan, repo, allow_dirty=True, trust=trust)
@@ -475,7 +481,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
             notes.append(f"the target has {len(dirty)} uncommitted change(s): "
                          "effects shown include them; `apply` needs --allow-dirty")
         steps, _ = _dry_run(plan, repo, trust, observer, "plan --target", environment)
-    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment),
+    return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment), trust=trust,
                       notes=notes)
 
 

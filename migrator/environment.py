@@ -177,10 +177,11 @@ def _interpreter(target: Path, value: str, origin: str) -> AppEnvironment:
     if "/" in value or value.startswith("~"):
         path = _path(target, value)
         if not (path.is_file() and os.access(path, os.X_OK)):
+            relative_to = "the current folder" if origin == "--python" else "the target"
             raise PreflightError(f"the app's environment: interpreter {value!r} not found "
                                  f"({origin}, looked at {path})",
-                                 "give a path relative to the target, an absolute path, or a "
-                                 "command on PATH")
+                                 f"give a path relative to {relative_to}, an absolute path, "
+                                 "or a command on PATH")
         return AppEnvironment.of_interpreter(path, origin)
     found = shutil.which(value)
     if found is None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migrator.codemods.base import REGISTRY as CODEMODS
 from migrator.environment import EnvironmentSetting
@@ -48,7 +48,7 @@ class PlanHeader(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: str = Field(min_length=1)  # it names the run, its branch and its attempt patches
     description: str = ""
     data: dict[str, Any] = {}
     environment: EnvironmentSetting | None = None
@@ -467,8 +467,11 @@ def _codemod_schema(kind: str, name: str, config: type[BaseModel],
     defs.update(params.pop("$defs", {}))
     props = {"name": {"type": "string"}, "why": {"type": "string"},
              **params.get("properties", {}), kind: {"const": name}}
-    return {"type": "object", "title": f"codemod {name}", "properties": props,
-            "required": [kind, *params.get("required", [])], "additionalProperties": False}
+    schema = {"type": "object", "title": f"codemod {name}", "properties": props,
+              "required": [kind, *params.get("required", [])], "additionalProperties": False}
+    if "anyOf" in params:  # a rule across the codemod's parameters (`set` or `remove`)
+        schema["anyOf"] = params["anyOf"]
+    return schema
 
 
 def plan_json_schema() -> dict[str, Any]:
@@ -502,7 +505,7 @@ def plan_json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["name", "steps"],
         "properties": {
-            "name": {"type": "string"},
+            "name": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
             "data": {"type": "object", "description": "template data available to steps"},
             "environment": environment,

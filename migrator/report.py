@@ -196,7 +196,7 @@ def render_plan(out: Output, report: PlanReport) -> None:
     for index, model in enumerate(plan.steps):
         if step_settings(model).get("trust") is True:
             out.line(f"  {index + 1}. {model.title()}: trust: true", style="yellow")
-        for command in model.runs(trust=False):
+        for command in model.runs(trust=report.trust):
             out.line(f"  {index + 1}. {model.title()} runs: {command}")
     if report.target is not None:
         for step in report.steps:
@@ -319,7 +319,7 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
         "plan": plan.name, "description": plan.description, "path": str(plan.path),
         "target": str(report.target) if report.target else None, "notes": report.notes,
         "steps": [{**_step_json(s), "settings": step_settings(plan.steps[s.index]),
-                   "runs": plan.steps[s.index].runs(trust=False)} for s in report.steps],
+                   "runs": plan.steps[s.index].runs(trust=report.trust)} for s in report.steps],
         "checks": [{"name": c.name, "kind": c.kind, "description": c.description,
                     "commands": c.commands} for c in report.checks],
     }
@@ -365,8 +365,7 @@ def dumps(data: Any) -> str:
 
 # -- Markdown -----------------------------------------------------------------------------
 def step_settings(step: StepModel) -> dict[str, Any]:
-    return step.model_dump(mode="json", exclude={"name", "why"}, exclude_defaults=True,
-                           by_alias=True)
+    return step.settings()
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -56,10 +56,16 @@ class Repo:
     def open(cls, target: Path) -> Repo:
         """The folder `target` of a git working tree (its root, or a folder in it)."""
         if not target.is_dir():
-            raise NotAGitRepository(f"target {target} is not a directory")
+            what = "is not a folder" if target.exists() else "does not exist"
+            raise NotAGitRepository(f"target {target} {what}", "give the app's folder")
         proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=target,
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
+            inside = subprocess.run(["git", "rev-parse", "--is-inside-git-dir"], cwd=target,
+                                    capture_output=True, text=True, check=False)
+            if inside.stdout.strip() == "true":
+                raise NotAGitRepository(f"target {target} is a git folder, not the app's folder",
+                                        "give the folder of the working tree that holds it")
             raise NotAGitRepository(f"target {target} is not in a git repository",
                                     "run `git init` and commit the app first")
         repo = cls(target.resolve())

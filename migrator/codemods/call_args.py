@@ -27,7 +27,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_edits import TopImportsAdder, remove_scheduled_imports
@@ -45,6 +45,11 @@ from migrator.codemods.import_resolution import (
 
 class CallArgsConfig(CodemodConfig):
     """Parameters of the `call_args` codemod."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [  # what _something_to_do says
+        {"required": ["set"], "properties": {"set": {"minProperties": 1}}},
+        {"required": ["remove"], "properties": {"remove": {"minItems": 1}}},
+    ]})
 
     callable: str = Field(
         description=(

@@ -50,7 +50,7 @@ from migrator.codemods.import_resolution import (
     relative_base,
     split_dotted,
 )
-from migrator.codemods.names import dotted_problem
+from migrator.codemods.names import dotted_map_schema, dotted_problem
 from migrator.codemods.reexports import reexported_moves
 from migrator.codemods.statement_spans import mentioning, quiet_statements
 
@@ -73,6 +73,7 @@ class MoveConfig(CodemodConfig):
 
     moves: dict[str, str] = Field(
         min_length=1,
+        json_schema_extra=dotted_map_schema(),
         description=(
             "Old dotted path -> new dotted path. A path names a module or a symbol in one; "
             "a symbol may get a new name. Dotted names starting with an old path on a whole "

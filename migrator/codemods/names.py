@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import keyword
 
+from pydantic.json_schema import JsonDict, JsonValue
+
 
 def _compiles(source: str) -> bool:
     try:
@@ -43,3 +45,31 @@ def dotted_problem(path: str) -> str | None:
     if not all(_compiles(form) for form in forms):
         return f"{path!r} cannot be imported in Python"
     return None
+
+
+# -- the same rules for the plan's JSON Schema (`migrate schema`), as far as a schema can say
+_KEYWORDS = "|".join(sorted(keyword.kwlist))
+DOTTED_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""`migrator.codemods.import_resolution.DOTTED`, as a JSON Schema pattern."""
+
+
+def dotted_schema(*, min_segments: int = 1) -> JsonDict:
+    """A dotted name with no keyword segment (and not ending in `__debug__`)."""
+    pattern = DOTTED_PATTERN if min_segments < 2 else DOTTED_PATTERN.replace(")*$", ")+$")
+    return {"type": "string", "pattern": pattern,
+            "not": {"pattern": rf"(^|\.)({_KEYWORDS})(\.|$)|(^|\.)__debug__$"}}
+
+
+def dotted_map_schema() -> JsonDict:
+    """`{old.dotted: new.dotted}`: keys and values both dotted names."""
+    return {"propertyNames": dotted_schema(), "additionalProperties": dotted_schema()}
+
+
+def identifier_schema() -> JsonDict:
+    """A name that can be bound: not a keyword nor `__debug__`, no ASCII character no
+    identifier holds, no leading digit (non-ASCII letters are left to the loader)."""
+    reserved: list[JsonValue] = [*sorted({*keyword.kwlist, "__debug__"})]
+    return {"type": "string", "not": {"anyOf": [
+        {"enum": reserved},
+        {"pattern": r"[\s!-/:-@\[-^`{-~]|^[0-9]|^$"},
+    ]}}

@@ -19,7 +19,12 @@ from pydantic import Field, field_validator
 from migrator.codemods.base import Codemod, CodemodConfig, SourceFile, register
 from migrator.codemods.import_resolution import DOTTED, split_dotted
 from migrator.codemods.move import MoveTable, apply_moves, renames_cleanly
-from migrator.codemods.names import binding_problem, dotted_problem
+from migrator.codemods.names import (
+    binding_problem,
+    dotted_problem,
+    dotted_schema,
+    identifier_schema,
+)
 from migrator.codemods.reexports import reexported_moves
 
 
@@ -34,9 +39,11 @@ class RenameConfig(CodemodConfig):
     """
 
     symbol: str = Field(
-        description="Dotted path of the symbol: its module, then its name (`app.container.ServiceContainer`)."
+        description="Dotted path of the symbol: its module, then its name (`app.container.ServiceContainer`).",
+        json_schema_extra=dotted_schema(min_segments=2),
     )
-    to: str = Field(description="The new name, a plain identifier (`AppContainer`).")
+    to: str = Field(description="The new name, a plain identifier (`AppContainer`).",
+                    json_schema_extra=identifier_schema())
 
     @field_validator("symbol")
     @classmethod

@@ -235,7 +235,8 @@ def open_template(src: str, *, trust: bool = False) -> Iterator[Template]:
         else:
             folder = Path(src).expanduser().resolve()
             if not folder.is_dir():
-                raise UsageError(f"template {src} not found", "give the template's folder or git URL")
+                what = "is a file, not a folder" if folder.exists() else "not found"
+                raise UsageError(f"template {src} {what}", "give the template's folder or git URL")
         if not any((folder / name).is_file() for name in ("copier.yml", "copier.yaml")):
             raise UsageError(f"{src} is not a Copier template: no copier.yml in {folder}")
         if template_config(folder).get("_jinja_extensions") and not trust:

@@ -90,6 +90,12 @@ class StepModel(BaseModel):
         """A short human title for tables and progress."""
         return self.name or self.kind
 
+    def settings(self) -> dict[str, Any]:
+        """The step's settings as the plan writes them (defaults left out), without its
+        name and why: what `migrate plan --json` shows."""
+        return self.model_dump(mode="json", exclude={"name", "why"}, exclude_defaults=True,
+                               by_alias=True)
+
     def declared_paths(self) -> list[str]:
         """Target-relative paths this step writes, patches or deletes (checked by preflight)."""
         return []

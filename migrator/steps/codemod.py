@@ -52,6 +52,12 @@ class CodemodStep(StepModel):
     def title(self) -> str:
         return self.name or f"codemod {self.codemod}"
 
+    def settings(self) -> dict[str, Any]:
+        """`{codemod: NAME, **its parameters}`, as the plan writes them (the `config` field is
+        typed as the base Config, so a plain dump would drop every parameter)."""
+        params = self.config.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+        return {"codemod": self.codemod, **params}
+
     def preflight(self, ctx: StepContext) -> None:
         if self.codemod not in REGISTRY:
             raise PreflightError(f"codemod {self.codemod!r} is not registered")

@@ -17,7 +17,7 @@ import shutil
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from migrator.codemods.source_roots import source_roots, strip_root
 from migrator.errors import PathEscapesTarget, StepFailed
@@ -67,7 +67,7 @@ class DeleteStep(StepModel):
     kind: ClassVar[str] = "delete"
     shorthand: ClassVar[str] = "paths"
 
-    paths: list[str]
+    paths: list[str] = Field(json_schema_extra={"minItems": 1})  # the schema refuses [] too
     missing_ok: bool = True
     """A listed path that does not exist is noted in the outcome; false makes it an error."""
 

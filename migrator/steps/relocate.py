@@ -33,7 +33,7 @@ from pydantic import Field, field_validator, model_validator
 from migrator.codemods.base import module_name_for
 from migrator.codemods.import_resolution import DOTTED, matches_prefix
 from migrator.codemods.move import Move, MoveConfig, MoveTable
-from migrator.codemods.names import dotted_problem
+from migrator.codemods.names import dotted_map_schema, dotted_problem
 from migrator.codemods.relative_imports import reanchor_relative_imports
 from migrator.codemods.runner import run_codemods
 from migrator.codemods.source_roots import source_roots
@@ -87,7 +87,7 @@ class RelocateStep(StepModel):
     kind: ClassVar[str] = "relocate"
     shorthand: ClassVar[str] = "moves"
 
-    moves: dict[str, str] = Field(min_length=1)
+    moves: dict[str, str] = Field(min_length=1, json_schema_extra=dotted_map_schema())
     """Old dotted module or package -> its new dotted name."""
 
     @model_validator(mode="before")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from migrator.environment import AppEnvironment
 
@@ -50,7 +50,7 @@ class CheckModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ClassVar[str]
-    name: str
+    name: str = Field(min_length=1)
 
     def planned_commands(self, environment: AppEnvironment | None = None) -> list[list[str]]:
         """The exact commands this check runs in `environment` (shown by `migrate plan`);

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from migrator.codemods.base import module_name_for
 from migrator.codemods.runner import list_python_files
@@ -155,7 +155,7 @@ class ReferencesCheck(CheckModel):
 
     kind: ClassVar[str] = "references"
     shorthand: ClassVar[str] = "modules"
-    modules: list[str]
+    modules: list[str] = Field(json_schema_extra={"minItems": 1})  # the schema refuses [] too
 
     @field_validator("modules")
     @classmethod

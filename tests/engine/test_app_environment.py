@@ -208,6 +208,19 @@ def test_a_missing_environment_is_refused(tmp_path: Path, setting: EnvironmentSe
     assert refused.value.exit_code == 3
 
 
+def test_a_missing_python_option_is_explained_relative_to_the_current_folder(
+        app_repo: Path, plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--python bin/nope` is looked up from the current folder, but the hint said
+    "give a path relative to the target" (true only of the plan's `environment`)."""
+    monkeypatch.chdir(tmp_path)
+    plan = write_plan(plans, "name: p\nsteps:\n  - command: [python, -c, pass]\n")
+    run = migrate("apply", plan, "--target", app_repo, "--dry-run", "--python", "bin/nope")
+    assert run.exit_code == 3
+    assert f"looked at {tmp_path / 'bin/nope'}" in run.stderr
+    assert "relative to the current folder" in run.stderr
+    assert "relative to the target" not in run.stderr
+
+
 def test_apply_refuses_a_missing_venv_before_writing(app_repo: Path, plans: Path) -> None:
     plan = write_plan(plans, """
         name: missing-venv

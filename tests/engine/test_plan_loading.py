@@ -139,6 +139,93 @@ def test_the_schema_accepts_a_valid_plan_and_rejects_an_unknown_key() -> None:
         jsonschema.validate(document, schema)
 
 
+@pytest.mark.parametrize("plan_file", ["electronics-inventory.yaml", "iot-support.yaml",
+                                       "iot-support.draft.yaml"])
+def test_the_schema_accepts_the_bundled_plans(plan_file: str) -> None:
+    import jsonschema
+    import yaml
+    from engine_helpers import ROOT
+
+    path = ROOT / "migrator" / "plans" / plan_file
+    load_plan(path)
+    jsonschema.validate(yaml.safe_load(path.read_text()), plan_json_schema())
+
+
+@pytest.mark.parametrize("text", [
+    "name: p\nsteps:\n  - delete: []\n",
+    "name: p\nsteps:\n  - delete: {paths: []}\n",
+    "name: p\nsteps:\n  - delete: [a]\nverify:\n  - {name: r, references: []}\n",
+], ids=["delete-shorthand", "delete-paths", "references"])
+def test_an_empty_list_the_loader_refuses_the_schema_refuses_too(plans: Path, text: str) -> None:
+    """`delete: []` and `references: []` were refused at load but valid for the schema, so
+    an editor showed no error on a plan `migrate` would not run."""
+    import jsonschema
+    import yaml
+
+    with pytest.raises(PlanError, match="at least one"):
+        load_plan(write_plan(plans, text))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(text), plan_json_schema())
+
+
+@pytest.mark.parametrize("step", [
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "class"},
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "__debug__"},
+    {"codemod": "rename", "symbol": "app.util.helper", "to": "not-a-name"},
+    {"codemod": "rename", "symbol": "app.class.helper", "to": "assist"},
+    {"codemod": "rename", "symbol": "helper", "to": "assist"},
+    {"codemod": "move", "moves": {"app.util": "app.class.util"}},
+    {"codemod": "move", "moves": {"app..util": "app.tools"}},
+    {"relocate": {"app.util": "app.None.util"}},
+    {"relocate": {"app.util": "app.util.__debug__"}},
+], ids=["to-keyword", "to-__debug__", "to-dash", "symbol-keyword", "symbol-undotted",
+        "move-keyword", "move-empty-segment", "relocate-None", "relocate-__debug__"])
+def test_a_name_the_loader_refuses_the_schema_refuses_too(plans: Path, step: dict[str, object]) -> None:
+    """Names that would not compile were refused at load but valid for the schema."""
+    import jsonschema
+    import yaml
+
+    document = {"name": "p", "steps": [step]}
+    with pytest.raises(PlanError):
+        load_plan(write_plan(plans, yaml.safe_dump(document)))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, plan_json_schema())
+
+
+@pytest.mark.parametrize(("params", "valid"), [
+    ({}, False), ({"set": {}}, False), ({"remove": []}, False),
+    ({"set": {"url_prefix": '"/api"'}}, True), ({"remove": ["debug"]}, True),
+    ({"set": {}, "remove": ["debug"]}, True),
+], ids=["neither", "empty-set", "empty-remove", "set", "remove", "empty-set-and-remove"])
+def test_call_args_needs_set_or_remove_in_the_loader_and_the_schema(
+        plans: Path, params: dict[str, object], valid: bool) -> None:
+    """A call_args step with nothing to do was refused at load but valid for the schema."""
+    import jsonschema
+    import yaml
+
+    document = {"name": "p", "steps": [{"codemod": "call_args", "callable": "app.run",
+                                        **params}]}
+    errors = list(jsonschema.Draft202012Validator(plan_json_schema()).iter_errors(document))
+    assert (errors == []) is valid
+    if valid:
+        load_plan(write_plan(plans, yaml.safe_dump(document)))
+    else:
+        with pytest.raises(PlanError, match="give `set`, `remove` or both"):
+            load_plan(write_plan(plans, yaml.safe_dump(document)))
+
+
+def test_the_schema_accepts_names_the_loader_accepts() -> None:
+    import jsonschema
+
+    document = {"name": "p", "steps": [
+        {"codemod": "rename", "symbol": "app.match.helper", "to": "match"},
+        {"codemod": "rename", "symbol": "app.util.helper", "to": "Ünï"},
+        {"codemod": "move", "moves": {"app.util": "app._tools.util2"}},
+        {"relocate": {"app.util": "app.type.util"}},
+    ]}
+    jsonschema.validate(document, plan_json_schema())
+
+
 def test_the_readme_plan_example_matches_the_schema() -> None:
     import jsonschema
     import yaml
@@ -165,3 +252,55 @@ def test_plan_without_target_lists_steps_and_checks(plans: Path) -> None:
     data = json.loads(run.stdout)
     assert [s["kind"] for s in data["steps"]] == ["test-put", "test-remove", "codemod"]
     assert data["target"] is None
+
+
+def test_plan_json_shows_a_codemods_parameters_as_the_plan_writes_them(plans: Path) -> None:
+    """`plan --json` showed every codemod step as `{"codemod": NAME, "config": {}}`: the
+    parameters were lost (the `config` field is typed as the base Config)."""
+    plan = write_plan(plans, """
+        name: p
+        steps:
+          - codemod: rename
+            symbol: app.util.helper
+            to: assist
+            files: [app/*.py]
+          - codemod: rebase
+            class: app.main.Thing
+            bases: [app.util.Base]
+    """)
+    run = migrate("plan", plan, "--json")
+    assert run.exit_code == 0, run.stderr
+    settings = [s["settings"] for s in json.loads(run.stdout)["steps"]]
+    assert settings == [
+        {"codemod": "rename", "symbol": "app.util.helper", "to": "assist", "files": ["app/*.py"]},
+        {"codemod": "rebase", "class": "app.main.Thing", "bases": ["app.util.Base"]},
+    ]
+
+
+def test_plan_trust_lists_the_template_tasks_a_copier_step_would_run(plans: Path) -> None:
+    """`migrate plan P --trust` listed a copier step as running nothing (text and --json):
+    the listing ignored --trust, which lets the template's tasks run."""
+    plan = write_plan(plans, "name: p\nsteps:\n  - copier: {src: ../template}\n")
+    plain = json.loads(migrate("plan", plan, "--json").stdout)
+    trusted = json.loads(migrate("plan", plan, "--json", "--trust").stdout)
+    assert plain["steps"][0]["runs"] == []
+    assert trusted["steps"][0]["runs"] == [
+        "template tasks, migrations and Jinja extensions of ../template (--trust)"]
+    assert "1. copier ../template runs: template tasks" in migrate("plan", plan, "--trust").stdout
+
+
+@pytest.mark.parametrize("text", [
+    "name: ''\nsteps:\n  - delete: [a]\n",
+    "name: p\nsteps:\n  - delete: [a]\nverify:\n  - {name: '', references: [app.x]}\n",
+], ids=["plan-name", "check-name"])
+def test_an_empty_plan_or_check_name_is_refused_by_the_loader_and_the_schema(
+        plans: Path, text: str) -> None:
+    """`name: ''` loaded; `apply --commit` then failed on the branch `migrate/` and an
+    empty check name could not be given to --only."""
+    import jsonschema
+    import yaml
+
+    with pytest.raises(PlanError, match="name: string should have at least 1 character"):
+        load_plan(write_plan(plans, text))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(text), plan_json_schema())

@@ -119,3 +119,41 @@ def test_skip_leaves_a_check_out_and_unknown_names_are_refused(app_repo: Path, p
     assert refused.exit_code == 2
     assert refused.stderr.strip() == ("error: --skip 'nope': no such check (the plan has: "
                                       "missing file, new file, readme)")
+
+
+def test_every_json_document_ends_with_error_and_exit_code(app_repo: Path, plans: Path) -> None:
+    """A CI job reads `exit_code` and `error` from any --json output: a successful plan,
+    apply, verify, status or rollback had neither key, and a failed `verify --json` (exit 1)
+    had no `error` though a failed apply had."""
+    plan = write_plan(plans, FAILING)
+    runs = {
+        "plan": migrate("plan", plan, "--target", app_repo, "--json"),
+        "dry run": migrate("apply", plan, "--target", app_repo, "--dry-run", "--json"),
+        "apply": migrate("apply", plan, "--target", app_repo, "--no-verify", "--json"),
+        "verify passed": migrate("verify", plan, "--target", app_repo, "--only", "new file",
+                                 "--json"),
+        "verify failed": migrate("verify", plan, "--target", app_repo, "--json"),
+        "status": migrate("status", "--target", app_repo, "--json"),
+        "rollback": migrate("rollback", "--target", app_repo, "--json"),
+    }
+    for what, run in runs.items():
+        data = json.loads(run.stdout)
+        assert list(data)[-2:] == ["error", "exit_code"], (what, list(data))
+        assert data["exit_code"] == run.exit_code, what
+        if run.exit_code == 0:
+            assert data["error"] is None, what
+        else:
+            assert run.stderr.strip() == f"error: {data['error']}", what
+    assert runs["verify failed"].exit_code == 1
+    assert json.loads(runs["verify failed"].stdout)["error"] == (
+        "verification failed: missing file, readme")
+
+
+def test_only_and_skip_naming_the_same_check_is_a_usage_error(
+        app_repo: Path, plans: Path) -> None:
+    """`verify --only readme --skip readme` ran no check and reported success (exit 0)."""
+    run = migrate("verify", write_plan(plans, FAILING), "--target", app_repo,
+                  "--only", "readme", "--skip", "readme")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == ("error: --only and --skip both name the check 'readme' "
+                                  "(name each check in one of them)")

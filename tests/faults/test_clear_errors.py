@@ -243,3 +243,63 @@ def test_a_failing_run_prints_no_empty_step_table(app_repo: Path, plans: Path) -
     assert table[2].split()[:5] == ["1", "test-put", "1", "0", "0"] and len(table) == 3
     assert "Applied" not in second.stdout
     assert_same(before, state(app_repo), "after the second failure")
+
+
+@pytest.mark.parametrize("folder", ["a-file", "a-file/below", "/proc/migrate-demo-here"],
+                         ids=["a-file", "below-a-file", "cannot-be-made"])
+def test_a_demo_folder_that_is_a_file_or_cannot_be_made(tmp_path: Path, folder: str) -> None:
+    """`migrate demo FILE` crashed with a FileExistsError traceback (exit 1); `migrate demo
+    FILE/x` and an unmakeable folder with NotADirectoryError/FileNotFoundError."""
+    (tmp_path / "a-file").write_text("not a folder\n")
+    for json_out in ([], ["--json"]):
+        run = migrate("demo", tmp_path / folder, *json_out)
+        assert_one_error(run, 2, "demo folder", str(tmp_path / folder))
+        if json_out:
+            data = json.loads(run.stdout)
+            assert data["exit_code"] == 2 and data["error"]
+    assert (tmp_path / "a-file").read_text() == "not a folder\n"
+
+
+def test_demo_python_is_relative_to_the_current_folder_and_checked_before_the_lay_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's `migrate demo DIR --app iot-support --python fixtures/iot-support/backend/.venv`
+    looked for the folder under the demo's target (exit 3), and only after laying out the
+    repositories, so the next try also needed --fresh."""
+    monkeypatch.chdir(tmp_path)
+    run = migrate("demo", tmp_path / "demo", "--app", "iot-support", "--python",
+                  "no/such/.venv")
+    assert_one_error(run, 3, "interpreter", f"looked at {tmp_path / 'no/such/.venv'}")
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "verify", "rollback", "status", "demo",
+                                     "init"])
+def test_help_names_option_values_for_people_not_python_types(command: str) -> None:
+    """`migrate apply --help` showed `--skip <list[str]>`, `--python <str>`, `--jobs <int
+    range>`: Python types, not what to type."""
+    run = migrate(command, "--help")
+    assert run.exit_code == 0
+    for python_type in ("list[str]", "<str>", "<int", "<path>]"):
+        assert python_type not in run.stdout.split("Arguments:")[-1], (python_type, run.stdout)
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("missing", "does not exist (give the app's folder)"),
+    ("a-file", "is not a folder (give the app's folder)"),
+    ("app/.git", "is a git folder, not the app's folder"),
+    ("app/.git/refs", "is a git folder, not the app's folder"),
+])
+@pytest.mark.parametrize("command", ["apply", "status"])
+def test_a_target_that_is_missing_a_file_or_a_git_folder(
+        app_repo: Path, plans: Path, tmp_path: Path, where: str, says: str,
+        command: str) -> None:
+    """A missing target said `is not a directory` with nothing to do, and `--target
+    app/.git` said `is not in a git repository (run git init ...)`, advice that is wrong
+    there."""
+    (tmp_path / "a-file").write_text("x\n")
+    target = app_repo / where[len("app/"):] if where.startswith("app/") else tmp_path / where
+    plan = write_plan(plans, "name: p\nsteps:\n" + OK_STEP)
+    before = untouched(app_repo)
+    args = ["apply", plan] if command == "apply" else ["status"]
+    assert_one_error(migrate(*args, "--target", target), 3, f"target {target} {says}")
+    assert_same(before, untouched(app_repo))

@@ -134,6 +134,16 @@ def test_a_missing_template_is_one_line_and_exit_2(make_app: MakeApp, tmp_path: 
     assert stderr.startswith("error: template") and "not found" in stderr
 
 
+def test_a_template_that_is_a_file_is_one_line_saying_so(make_app: MakeApp, tmp_path: Path) -> None:
+    """A file given as the template said `not found`, though it is there."""
+    (tmp_path / "copier.yml").write_text("project_name: x\n")
+    code, _, stderr = migrate("init", "--template", tmp_path / "copier.yml", "--target", make_app())
+
+    assert code == 2
+    assert stderr == (f"error: template {tmp_path / 'copier.yml'} is a file, not a folder "
+                      "(give the template's folder or git URL)\n")
+
+
 def test_a_template_given_as_a_git_url_is_cloned_and_named_by_its_url(
         mini_template: Path, make_app: MakeApp, make_repo: Callable[..., Path], tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "published" / "mini", {
