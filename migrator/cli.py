@@ -306,7 +306,8 @@ def rollback_command(
     """
     out = _output()
     with _user_errors(json_out, out):
-        _confirm(f"Roll back {target} to its checkpoint?", yes, json_out)
+        if engine.has_run(target):
+            _confirm(f"Roll back {target} to its checkpoint?", yes, json_out)
         result = engine.rollback(target, force=force)
         if json_out:
             _print_json(report.rollback_json(result))

@@ -702,6 +702,13 @@ def _known(checkpoint: Checkpoint) -> list[Manifest]:
     return [m for m in (checkpoint.after(), checkpoint.manifest()) if m is not None]
 
 
+def has_run(target: Path) -> bool:
+    """Whether --target has a recorded run or a checkpoint ref, i.e. something a rollback
+    would act on (reads only; the CLI asks for confirmation only then)."""
+    repo = Repo.open(target)
+    return Journal.read(repo.state_dir) is not None or repo.ref(repo.checkpoint_ref) is not None
+
+
 def rollback(target: Path, *, force: bool = False) -> RollbackReport:
     """Undo the recorded run: restore the checkpoint byte for byte. Idempotent."""
     repo = Repo.open(target)
