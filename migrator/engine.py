@@ -73,7 +73,9 @@ class RunObserver:
     def will_run(self, what: str, commands: list[str]) -> None:
         """Before a dry run (`what`) starts: the plan's commands it is about to execute."""
 
-    def step_started(self, index: int, total: int, step: StepModel) -> None: ...
+    def step_started(self, index: int, total: int, step: StepModel,
+                     runs: list[str] | None = None) -> None:
+        """Before step `index` runs; `runs`: what it executes, the app's interpreter resolved."""
 
     def step_progress(self, description: str, completed: int | None, total: int | None) -> None: ...
 
@@ -113,6 +115,8 @@ class PlanReport:
     notes: list[str] = field(default_factory=list)
     trust: bool = False
     """The run's --trust: what each step executes is listed as it would run with it."""
+    runs: list[list[str]] = field(default_factory=list)
+    """What each step executes, with the app's interpreter resolved when there is a target."""
 
 
 @dataclass
@@ -422,7 +426,8 @@ def _run_steps(plan: Plan, tracker: StepTracker, ctx: StepContext, observer: Run
         if journal is not None and state_dir is not None:
             journal.current_step = index
             journal.write(state_dir)
-        observer.step_started(index, len(plan.steps), step)
+        observer.step_started(index, len(plan.steps), step,
+                              step.runs(ctx.trust, ctx.dry_run, ctx.environment))
         start = time.monotonic()
         outcome = _run_step(index, step, ctx, tracker)
         step_changes, _ = tracker.after_step(_step_label(index, step))
@@ -470,7 +475,8 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
     if target is None:
         steps = [StepReport(index=i, title=s.title(), kind=s.kind, why=s.why, changes=Changes(),
                             outcome=None, seconds=0.0) for i, s in enumerate(plan.steps)]
-        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None), trust=trust)
+        return PlanReport(plan=plan, target=None, steps=steps, checks=checks(None), trust=trust,
+                          runs=[s.runs(trust) for s in plan.steps])
     repo = Repo.open(target)
     with runlock.locked(repo, shared=True):
         preflight(plan, repo, allow_dirty=True, trust=trust)
@@ -482,7 +488,7 @@ def plan_report(plan: Plan | str | Path, target: Path | None = None, *, trust: b
                          "effects shown include them; `apply` needs --allow-dirty")
         steps, _ = _dry_run(plan, repo, trust, observer, "plan --target", environment)
     return PlanReport(plan=plan, target=repo.root, steps=steps, checks=checks(environment), trust=trust,
-                      notes=notes)
+                      notes=notes, runs=[s.runs(trust, False, environment) for s in plan.steps])
 
 
 def _dry_run(plan: Plan, repo: Repo, trust: bool, observer: RunObserver, what: str,

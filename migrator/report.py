@@ -104,13 +104,15 @@ class ConsoleObserver(RunObserver):
         for command in commands:
             self.out.line(f"  $ {command}", style="yellow")
 
-    def step_started(self, index: int, total: int, step: StepModel) -> None:
+    def step_started(self, index: int, total: int, step: StepModel,
+                     runs: list[str] | None = None) -> None:
         self.prefix = f"step {index + 1}/{total} {step.title()}"
         if self.out.rich:
             self._live(self.prefix)
         else:
             self.out.line(f"{self.prefix} ...")
-        for command in step.runs(trust=False):  # a named command still shows what it runs
+        # a named command still shows what it runs
+        for command in step.runs(trust=False) if runs is None else runs:
             self.out.line(f"  $ {command}")
 
     def step_progress(self, description: str, completed: int | None, total: int | None) -> None:
@@ -196,7 +198,7 @@ def render_plan(out: Output, report: PlanReport) -> None:
     for index, model in enumerate(plan.steps):
         if step_settings(model).get("trust") is True:
             out.line(f"  {index + 1}. {model.title()}: trust: true", style="yellow")
-        for command in model.runs(trust=report.trust):
+        for command in report.runs[index]:
             out.line(f"  {index + 1}. {model.title()} runs: {command}")
     if report.target is not None:
         for step in report.steps:
@@ -319,7 +321,7 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
         "plan": plan.name, "description": plan.description, "path": str(plan.path),
         "target": str(report.target) if report.target else None, "notes": report.notes,
         "steps": [{**_step_json(s), "settings": step_settings(plan.steps[s.index]),
-                   "runs": plan.steps[s.index].runs(trust=report.trust)} for s in report.steps],
+                   "runs": report.runs[s.index]} for s in report.steps],
         "checks": [{"name": c.name, "kind": c.kind, "description": c.description,
                     "commands": c.commands} for c in report.checks],
     }

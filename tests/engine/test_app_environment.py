@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -133,6 +134,13 @@ def test_migrate_plan_shows_the_interpreter_checks_will_use(app_with_venv: Path,
     shown = json.loads(run.stdout)
     assert shown["checks"][0]["commands"] == [[str(app_with_venv / ".venv/bin/python"), "-c", ON_313]]
     assert any(".venv/ in the target" in note for note in shown["notes"])
+    # what a command step runs, resolved the same way, in JSON and in text
+    step_runs = shlex.join([str(app_with_venv / ".venv/bin/python"), "-c", RECORD_VERSION])
+    assert shown["steps"][0]["runs"] == [step_runs]
+    text = migrate("plan", plan, "--target", app_with_venv)
+    assert f" runs: {step_runs}\n" in text.stdout
+    assert f"  $ {step_runs}\n" in text.stdout  # as the step starts
+    assert "  $ python " not in text.stdout
 
 
 # -- how the environment is found ----------------------------------------------------------
