@@ -143,6 +143,10 @@ class ApplyReport:
     dry_run: bool
     steps: list[StepReport] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
+    """What the steps changed: the migration (what --commit commits and the patch shows)."""
+    check_changes: Changes = field(default_factory=Changes)
+    """What the checks left in the tree after the steps (test databases, caches); rollback
+    removes them too, but they are not the migration's."""
     patch: str = ""
     verification: VerifyReport | None = None
     output: Path | None = None
@@ -579,6 +583,7 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
     try:
         ctx = _context(plan, repo.root, repo.root, trust, observer, environment=environment)
         _run_steps(plan, tracker, ctx, observer, journal, repo.state_dir, report.steps)
+        steps_end = tracker.previous
         if verify and plan.checks:
             tracker.before_step(anywhere=True)  # checks write caches, maybe over ignored files
             report.verification = _run_checks(plan, repo.root, None, observer, skip_checks, jobs,
@@ -588,8 +593,8 @@ def _real_run(plan: Plan, repo: Repo, report: ApplyReport, *, verify: bool,
                 names = ", ".join(r.name for r in report.verification.failed)
                 raise VerificationFailed(f"verification failed: {names}")
         end = tracker.previous
-        report.changes = changes(base, end)
-        new = write_tree(repo.git, end, temporary_index(repo.state_dir, "end"))
+        report.changes, report.check_changes = changes(base, steps_end), changes(steps_end, end)
+        new = write_tree(repo.git, steps_end, temporary_index(repo.state_dir, "end"))
         report.patch = repo.patch(repo.target_tree(journal.checkpoint), new)
         if commit:
             journal.created_branch = branch

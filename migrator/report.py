@@ -243,6 +243,8 @@ def render_apply(out: Output, report: ApplyReport) -> None:
         return
     out.line(f"{report.plan.name} applied to {report.target} in {report.seconds:.1f}s: "
              f"{changes_summary(report.changes)}", style="green")
+    if report.check_changes:
+        out.line(f"the checks made: {changes_summary(report.check_changes)} (rollback removes them)")
     if report.committed:
         out.line(f"committed {report.committed[:12]} on branch {report.branch}")
     out.line(f"undo with: migrate rollback --target {report.target}")
@@ -331,6 +333,7 @@ def apply_json(report: ApplyReport) -> dict[str, Any]:
     return {
         "plan": report.plan.name, "target": str(report.target), "dry_run": report.dry_run,
         "steps": [_step_json(s) for s in report.steps], "changes": _changes(report.changes),
+        "check_changes": _changes(report.check_changes),
         "verification": verify_json(report.verification) if report.verification else None,
         "output": str(report.output) if report.output else None,
         "committed": report.committed, "branch": report.branch,

@@ -128,6 +128,42 @@ def test_commit_holds_only_what_the_steps_changed(app_repo: Path, plans: Path) -
     assert "return x + 2" in (app_repo / "app" / "util.py").read_text()
 
 
+def test_files_the_checks_make_are_not_the_migrations(app_repo: Path, plans: Path) -> None:
+    """A check that leaves an untracked file (a test database, a report) is not part of the
+    migration: the commit holds only what the steps changed, the summary counts the steps'
+    changes and names the checks' apart, and rollback still removes what the checks made."""
+    plan = write_plan(plans, PLAN + """
+verify:
+  - name: leaves a report
+    command: [python, -c, "open('check-report.txt', 'w').write('made by a check')"]
+""")
+    before = state(app_repo)
+    run = migrate("apply", plan, "--target", app_repo, "--commit", "--json")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    shown = json.loads(run.stdout)
+    assert shown["changes"]["created"] == ["app/extra/new.py"]
+    assert shown["check_changes"]["created"] == ["check-report.txt"]
+    committed = git(app_repo, "show", "--name-status", "--format=", "HEAD").split("\n")
+    assert sorted(filter(None, committed)) == ["A\tapp/extra/new.py", "D\trun.sh",
+                                               "M\tREADME.md"]
+    assert "?? check-report.txt" in git(app_repo, "status", "--porcelain")
+    assert migrate("rollback", "--target", app_repo, "--force").exit_code == 0
+    assert_same(before, state(app_repo))
+
+
+def test_the_summary_names_the_checks_files_apart(app_repo: Path, plans: Path) -> None:
+    plan = write_plan(plans, PLAN + """
+verify:
+  - name: leaves a report
+    command: [python, -c, "open('check-report.txt', 'w').write('made by a check')"]
+""")
+    run = migrate("apply", plan, "--target", app_repo)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    text = " ".join(run.stdout.split())
+    assert ": 1 created, 1 modified, 1 deleted" in text
+    assert "the checks made: 1 created, 0 modified, 0 deleted (rollback removes them)" in text
+
+
 def test_after_a_crash_ignored_files_the_run_never_touched_stay_as_the_user_left_them(
         app_repo: Path, plans: Path, tmp_path: Path) -> None:
     plan, reached, _ = paused_plan(plans, tmp_path,
