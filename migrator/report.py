@@ -244,7 +244,7 @@ def render_apply(out: Output, report: ApplyReport) -> None:
     out.line(f"{report.plan.name} applied to {report.target} in {report.seconds:.1f}s: "
              f"{changes_summary(report.changes)}", style="green")
     if report.check_changes:
-        out.line(f"the checks made: {changes_summary(report.check_changes)} (rollback removes them)")
+        out.line(f"the checks made: {changes_summary(report.check_changes)} (rollback undoes these too)")
     if report.committed:
         out.line(f"committed {report.committed[:12]} on branch {report.branch}")
     out.line(f"undo with: migrate rollback --target {report.target}")

@@ -161,7 +161,7 @@ verify:
     assert run.exit_code == 0, run.stdout + run.stderr
     text = " ".join(run.stdout.split())
     assert ": 1 created, 1 modified, 1 deleted" in text
-    assert "the checks made: 1 created, 0 modified, 0 deleted (rollback removes them)" in text
+    assert "the checks made: 1 created, 0 modified, 0 deleted (rollback undoes these too)" in text
 
 
 def test_after_a_crash_ignored_files_the_run_never_touched_stay_as_the_user_left_them(
