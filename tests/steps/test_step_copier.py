@@ -163,19 +163,25 @@ def test_ref_on_a_plain_folder_is_refused(layout, make_ctx):
         CopierStep.model_validate({**STEP, "ref": "v0.1.0"}).preflight(make_ctx(target))
 
 
-def test_tasks_need_trust(tmp_path, make_repo, make_ctx):
-    files = dict(TEMPLATE)
-    files["copier.yml"] += "_tasks:\n  - [touch, task-ran]\n"
+def _tasks_refused_then_run_with_trust(tmp_path, make_repo, make_ctx, files) -> Path:
+    """The template `files` has a task touching `task-ran`: refused without trust, run once
+    --trust is given (on the command line is enough). Returns the target."""
     make_repo(tmp_path / "ModernAppTemplate" / "backend", files)
     target = make_repo(tmp_path / "ElectronicsInventory" / "backend", APP)
     with pytest.raises(PreflightError, match="uses tasks, which run code"):
         CopierStep.model_validate(STEP).preflight(make_ctx(target))
-    # --trust on the command line is enough
     ctx = make_ctx(target, trust=True)
     step = CopierStep.model_validate(STEP)
     step.preflight(ctx)
     step.apply(ctx)
     assert (target / "task-ran").exists()
+    return target
+
+
+def test_tasks_need_trust(tmp_path, make_repo, make_ctx):
+    files = dict(TEMPLATE)
+    files["copier.yml"] += "_tasks:\n  - [touch, task-ran]\n"
+    _tasks_refused_then_run_with_trust(tmp_path, make_repo, make_ctx, files)
 
 
 def test_a_copier_yml_in_several_documents_and_includes_is_read_as_copier_reads_it(
@@ -193,15 +199,7 @@ def test_a_copier_yml_in_several_documents_and_includes_is_read_as_copier_reads_
         "!include includes/*.yml\n"
     )
     files["includes/tasks.yml"] = "_tasks:\n  - [touch, task-ran]\n"
-    make_repo(tmp_path / "ModernAppTemplate" / "backend", files)
-    target = make_repo(tmp_path / "ElectronicsInventory" / "backend", APP)
-    with pytest.raises(PreflightError, match="uses tasks, which run code"):
-        CopierStep.model_validate(STEP).preflight(make_ctx(target))
-    ctx = make_ctx(target, trust=True)
-    step = CopierStep.model_validate(STEP)
-    step.preflight(ctx)
-    step.apply(ctx)
-    assert (target / "task-ran").exists()
+    target = _tasks_refused_then_run_with_trust(tmp_path, make_repo, make_ctx, files)
     assert (target / "common/storage.py").read_text() == "BUCKET = 'electronics-inventory'\n"
 
 
